@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 // Two projects: `unit` (pure logic, parallel) and `integration` (real BEAM nodes and a real
-// Toxiproxy; one file at a time so a 2-core machine is not overloaded and timings stay honest).
+// Toxiproxy; files run one at a time so a 2-core machine is not overloaded and timings stay honest).
 export default defineConfig({
   test: {
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -16,7 +17,6 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["harness/src/**/*.int.test.ts"],
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,138 @@
+/**
+ * One BEAM node as a local OS process: `erl` running the netsplit agent, distribution on a
+ * fixed loopback port, peers resolved through `Netsplit.Epmd` to their Toxiproxy proxies.
+ * Secrets (cookie, control secret) travel in the environment, never on the command line.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { ProcessError } from "../errors.js";
+import { beamPaths } from "../util/paths.js";
+import { track, untrack } from "./reaper.js";
+
+export interface KernelFlags {
+  net_ticktime: number;
+  prevent_overlapping_partitions: boolean;
+  net_setuptime: number;
+  connect_all: boolean;
+}
+
+export interface NodeProcessSpec {
+  /** Short name: `n1`. */
+  name: string;
+  /** Full node name: `n1@127.0.0.1`. */
+  fullName: string;
+  host: string;
+  distPort: number;
+  /** Full peer node name -> "proxyHost:proxyPort" of this node's proxy to that peer. */
+  routes: Record<string, string>;
+  cookie: string;
+  secret: string;
+  kernel: KernelFlags;
+  /** Reconnect loop interval, or null for off. */
+  reconnectMs: number | null;
+  /** Marker put on the command line so leftover sweeps recognise our processes. */
+  runId: string;
+  logFile?: string;
+  /** Extra code paths (e.g. Horde's ebins). */
+  extraCodePaths?: string[];
+  /** Default 30000. */
+  bootTimeoutMs?: number;
+}
+
+export interface RunningNodeProcess {
+  pid: number;
+  controlPort: number;
+  child: ChildProcess;
+  /** Resolves with the exit code/signal when the process ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The last lines the node printed, for error messages. */
+  tail(): string;
+}
+
+const READY = /netsplit-agent ready control_port=(\d+)/;
+
+export function nodeArgs(spec: NodeProcessSpec): string[] {
+  const paths = beamPaths();
+  const k = spec.kernel;
+  const ip = `{${spec.host.split(".").join(",")}}`;
+  return [
+    "-noinput",
+    "+S", "1:1", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
+    "-name", spec.fullName,
+    "-start_epmd", "false",
+    "-epmd_module", "Elixir.Netsplit.Epmd",
+    "-kernel", "inet_dist_use_interface", ip,
+    "-kernel", "net_ticktime", String(k.net_ticktime),
+    "-kernel", "prevent_overlapping_partitions", String(k.prevent_overlapping_partitions),
+    "-kernel", "net_setuptime", String(k.net_setuptime),
+    "-kernel", "connect_all", String(k.connect_all),
+    "-netsplit_run", spec.runId,
+    "-pa", ...paths.elixirEbins, paths.agentEbin, ...(spec.extraCodePaths ?? []),
+    "-eval", "'Elixir.Netsplit.Agent':boot().",
+  ];
+}
+
+export function startNodeProcess(spec: NodeProcessSpec): Promise<RunningNodeProcess> {
+  const { erl } = beamPaths();
+  const child = spawn(erl, nodeArgs(spec), {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/tmp",
+      LANG: "C.UTF-8",
+      ERL_FLAGS: `-setcookie ${spec.cookie}`,
+      NETSPLIT_SECRET: spec.secret,
+      NETSPLIT_CONTROL_IP: spec.host,
+      NETSPLIT_DIST_PORT: String(spec.distPort),
+      NETSPLIT_ROUTES: Object.entries(spec.routes).map(([n, t]) => `${n}=${t}`).join(","),
+      NETSPLIT_RECONNECT_MS: spec.reconnectMs === null ? "off" : String(spec.reconnectMs),
+      NETSPLIT_WATCH_STDIN: "1",
+    },
+  });
+  const pid = child.pid;
+  if (pid === undefined) return Promise.reject(new ProcessError("node_spawn_failed", `could not start ${spec.name}: ${erl} did not spawn`));
+  track({ pid, label: `node ${spec.name}`, marker: spec.runId });
+
+  const lines: string[] = [];
+  const log: WriteStream | undefined = spec.logFile ? createWriteStream(spec.logFile, { flags: "a" }) : undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
+      untrack(pid);
+      log?.end();
+      resolve({ code, signal });
+    });
+  });
+  const tail = () => lines.slice(-30).join("\n");
+  const timeoutMs = spec.bootTimeoutMs ?? 30_000;
+
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new ProcessError("node_boot_timeout", `node ${spec.name} did not report ready within ${timeoutMs} ms. Its last output:\n${tail()}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      log?.write(text);
+      for (const line of text.split("\n")) {
+        if (line.trim() === "") continue;
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        const m = !ready && READY.exec(line);
+        if (m) {
+          ready = true;
+          clearTimeout(timer);
+          resolve({ pid, controlPort: Number(m[1]), child, exited, tail });
+        }
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.stdin?.on("error", () => undefined);
+    void exited.then(({ code, signal }) => {
+      if (ready) return;
+      clearTimeout(timer);
+      reject(new ProcessError("node_exited", `node ${spec.name} exited during boot (code ${code}, signal ${signal}). Its last output:\n${tail() || "(nothing)"}`));
+    });
+  });
+}

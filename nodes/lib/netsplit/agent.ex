@@ -1,0 +1,65 @@
+defmodule Netsplit.Agent do
+  @moduledoc """
+  The netsplit node agent: runs inside every node of a cluster under test.
+
+  It gives the harness a control channel that partitions cannot touch (a direct TCP connection,
+  length-prefixed MessagePack frames, see `docs/PROTOCOL.md`), pushes nodeup/nodedown events
+  with this node's timestamps, runs a libcluster-like reconnect loop, and hosts the workloads
+  (`:pg`, `:global`) that the checkers observe.
+
+  Configuration comes from the OS environment, set by the harness:
+
+    * `NETSPLIT_SECRET` (required) - the per-run secret every control client must present.
+    * `NETSPLIT_CONTROL_IP` - address the control server binds to (default `127.0.0.1`).
+    * `NETSPLIT_CONTROL_PORT` - control port (default 0: any free port, printed when ready).
+    * `NETSPLIT_RECONNECT_MS` - reconnect loop interval in ms, or `off` (default `500`).
+    * `NETSPLIT_DIST_PORT`, `NETSPLIT_ROUTES` - read by `Netsplit.Epmd`.
+    * `NETSPLIT_WATCH_STDIN` - when `1`, the node halts as soon as its stdin closes, so a
+      harness killed with SIGKILL never leaves nodes behind.
+  """
+
+  @doc """
+  Boots the agent from `erl -eval`: starts the application, prints the ready line
+  (`netsplit-agent ready control_port=<port>`) and halts with status 1 on failure.
+  """
+  @spec boot() :: :ok
+  def boot do
+    case Application.ensure_all_started(:netsplit_agent) do
+      {:ok, _} ->
+        maybe_watch_stdin()
+        IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}")
+
+      {:error, reason} ->
+        IO.puts(:stderr, "netsplit-agent failed to start: #{inspect(reason)}")
+        :erlang.halt(1)
+    end
+
+    :ok
+  end
+
+  defp maybe_watch_stdin do
+    if System.get_env("NETSPLIT_WATCH_STDIN") == "1" do
+      spawn(fn ->
+        port = Port.open({:fd, 0, 1}, [:eof, :binary])
+        wait_eof(port)
+      end)
+    end
+  end
+
+  defp wait_eof(port) do
+    receive do
+      {^port, :eof} -> :erlang.halt(0)
+      {^port, {:data, _}} -> wait_eof(port)
+    end
+  end
+
+  @doc "The peers this node knows about (every node it has a route to)."
+  @spec peers() :: [node()]
+  def peers do
+    Netsplit.Epmd.routes() |> Map.keys() |> Enum.sort() |> Enum.map(&String.to_atom/1)
+  end
+
+  @doc "Current time on this node, in microseconds since the epoch."
+  @spec now_us() :: integer()
+  def now_us, do: System.os_time(:microsecond)
+end

@@ -1,0 +1,113 @@
+defmodule Netsplit.Agent.Ops do
+  @moduledoc false
+  # Every control op. `run/2` never raises: a failing op becomes `{:error, text}`.
+
+  @spec hello() :: map()
+  def hello do
+    %{
+      "node" => node(),
+      "otp_release" => List.to_string(:erlang.system_info(:otp_release)),
+      "elixir" => System.version(),
+      "pid" => List.to_string(:os.getpid()),
+      "t_us" => Netsplit.Agent.now_us(),
+      "flags" => %{
+        "net_ticktime" => :net_kernel.get_net_ticktime(),
+        "prevent_overlapping_partitions" =>
+          Application.get_env(:kernel, :prevent_overlapping_partitions, true),
+        "net_setuptime" => Application.get_env(:kernel, :net_setuptime, 7),
+        "connect_all" => Application.get_env(:kernel, :connect_all, true)
+      }
+    }
+  end
+
+  @spec run(String.t(), map()) :: {:ok, term()} | {:error, term()}
+  def run(op, args) do
+    do_run(op, args)
+  catch
+    kind, reason -> {:error, "#{op} failed: #{Exception.format_banner(kind, reason, [])}"}
+  end
+
+  defp do_run("view", _args) do
+    {:ok, %{"node" => node(), "nodes" => Enum.sort(Node.list()), "t_us" => Netsplit.Agent.now_us()}}
+  end
+
+  defp do_run("connect", args) do
+    with {:ok, peer} <- peer_arg(args), do: {:ok, :net_kernel.connect_node(peer)}
+  end
+
+  defp do_run("disconnect", args) do
+    with {:ok, peer} <- peer_arg(args), do: {:ok, Node.disconnect(peer)}
+  end
+
+  defp do_run("connect_all", _args) do
+    :ok = Netsplit.Agent.Reconnector.dial_all()
+    {:ok, "ok"}
+  end
+
+  defp do_run("set_reconnect", args) do
+    case Map.get(args, "interval_ms") do
+      nil -> {:ok, Netsplit.Agent.Reconnector.set_interval(nil) |> ok_text()}
+      ms when is_integer(ms) and ms >= 10 -> {:ok, Netsplit.Agent.Reconnector.set_interval(ms) |> ok_text()}
+      other -> {:error, "interval_ms must be nil or an integer >= 10, got #{inspect(other)}"}
+    end
+  end
+
+  defp do_run("node_info", _args) do
+    info =
+      for peer <- Enum.sort(Node.list()) do
+        case :net_kernel.node_info(peer, :address) do
+          {:ok, {:net_address, {ip, port}, _host, _proto, _family}} ->
+            %{"node" => peer, "address" => [List.to_string(:inet.ntoa(ip)), port]}
+
+          other ->
+            %{"node" => peer, "address" => nil, "error" => inspect(other)}
+        end
+      end
+
+    {:ok, info}
+  end
+
+  defp do_run("rpc_rtt", args) do
+    count = Map.get(args, "count", 5)
+
+    with {:ok, peer} <- peer_arg(args),
+         true <- is_integer(count) and count in 1..1000 || {:error, "count must be 1..1000"} do
+      samples =
+        for _ <- 1..count do
+          t0 = System.monotonic_time(:microsecond)
+          ^peer = :erpc.call(peer, :erlang, :node, [], 30_000)
+          System.monotonic_time(:microsecond) - t0
+        end
+
+      {:ok, samples}
+    end
+  end
+
+  defp do_run("echo", args), do: {:ok, Map.get(args, "value")}
+
+  defp do_run("stop", _args) do
+    spawn(fn ->
+      Process.sleep(20)
+      :init.stop()
+    end)
+
+    {:ok, "ok"}
+  end
+
+  defp do_run(op, _args), do: {:error, "unknown op #{inspect(op)}"}
+
+  defp ok_text(:ok), do: "ok"
+
+  @doc "Turns a node name from the harness into a known node atom, never creating atoms."
+  @spec peer_arg(map()) :: {:ok, node()} | {:error, String.t()}
+  def peer_arg(%{"node" => name}) when is_binary(name), do: known_node(name)
+  def peer_arg(_), do: {:error, "missing node argument"}
+
+  @spec known_node(String.t()) :: {:ok, node()} | {:error, String.t()}
+  def known_node(name) do
+    case Enum.find([node() | Netsplit.Agent.peers()], &(Atom.to_string(&1) == name)) do
+      nil -> {:error, "unknown node #{inspect(name)}"}
+      peer -> {:ok, peer}
+    end
+  end
+end

@@ -1,0 +1,104 @@
+defmodule Netsplit.Epmd do
+  @moduledoc """
+  An EPMD replacement that routes every peer through its own Toxiproxy proxy.
+
+  Started with `-start_epmd false -epmd_module Elixir.Netsplit.Epmd`. No epmd daemon is used:
+  this node listens on the fixed port in `NETSPLIT_DIST_PORT`, and resolving a peer returns the
+  address of the proxy `<self>_to_<peer>` taken from `NETSPLIT_ROUTES`
+  (`n2@127.0.0.1=127.0.0.1:40001,n3@127.0.0.1=127.0.0.1:40002`). A peer that has no route is
+  unreachable by construction, so no distribution traffic can bypass Toxiproxy.
+
+  These callbacks run while the kernel boots, before the file server exists: configuration comes
+  from the OS environment only.
+  """
+
+  @dist_version 6
+
+  @spec start_link() :: :ignore
+  def start_link, do: :ignore
+
+  @spec register_node(charlist() | String.t(), non_neg_integer()) :: {:ok, integer()}
+  def register_node(_name, _port), do: {:ok, -1}
+
+  @spec register_node(charlist() | String.t(), non_neg_integer(), atom()) :: {:ok, integer()}
+  def register_node(_name, _port, _family), do: {:ok, -1}
+
+  @spec listen_port_please(charlist(), charlist()) :: {:ok, non_neg_integer()}
+  def listen_port_please(_name, _host) do
+    case System.get_env("NETSPLIT_DIST_PORT") do
+      nil -> {:ok, 0}
+      port -> {:ok, String.to_integer(port)}
+    end
+  end
+
+  @spec port_please(charlist(), term()) :: {:port, non_neg_integer(), pos_integer()} | :noport
+  def port_please(name, host), do: port_please(name, host, :infinity)
+
+  @spec port_please(charlist(), term(), timeout()) ::
+          {:port, non_neg_integer(), pos_integer()} | :noport
+  def port_please(name, host, _timeout) do
+    case route(name, host) do
+      {:ok, _ip, port} -> {:port, port, @dist_version}
+      :error -> :noport
+    end
+  end
+
+  @spec address_please(charlist(), charlist(), atom()) ::
+          {:ok, :inet.ip_address(), non_neg_integer(), pos_integer()} | {:error, term()}
+  def address_please(name, host, family) do
+    with {:ok, proxy_host, port} <- route(name, host),
+         {:ok, ip} <- :inet.getaddr(String.to_charlist(proxy_host), family) do
+      {:ok, ip, port, @dist_version}
+    else
+      :error -> {:error, :no_netsplit_route}
+      {:error, reason} -> {:error, reason}
+    end
+  end
+
+  @spec names(term()) :: {:error, :address}
+  def names(_host \\ nil), do: {:error, :address}
+
+  @doc "Parsed routes: full peer node name (string) => {proxy host, proxy port}."
+  @spec routes() :: %{String.t() => {String.t(), non_neg_integer()}}
+  def routes do
+    case :persistent_term.get({__MODULE__, :routes}, nil) do
+      nil ->
+        parsed = parse_routes(System.get_env("NETSPLIT_ROUTES", ""))
+        :persistent_term.put({__MODULE__, :routes}, parsed)
+        parsed
+
+      parsed ->
+        parsed
+    end
+  end
+
+  @doc false
+  @spec parse_routes(String.t()) :: %{String.t() => {String.t(), non_neg_integer()}}
+  def parse_routes(text) do
+    for entry <- String.split(text, ",", trim: true),
+        [node, target] <- [String.split(entry, "=", parts: 2)],
+        {host, port} <- parse_target(target),
+        into: %{},
+        do: {node, {host, port}}
+  end
+
+  defp parse_target(target) do
+    case String.split(target, ":") do
+      [host, port] ->
+        case Integer.parse(port) do
+          {p, ""} -> [{host, p}]
+          _ -> []
+        end
+
+      _ ->
+        []
+    end
+  end
+
+  defp route(name, host) do
+    case Map.fetch(routes(), "#{name}@#{host}") do
+      {:ok, {proxy_host, port}} -> {:ok, proxy_host, port}
+      :error -> :error
+    end
+  end
+end
