@@ -87,7 +87,7 @@ export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<
   const cookie = randomBytes(24).toString("hex");
   const secret = randomBytes(32).toString("hex");
   const bootStart = nowMs();
-  const cluster = new StartedCluster(names, kernel, reconnectMs, secret);
+  const cluster = new StartedCluster(names, kernel, reconnectMs, secret, cookie);
   const removeHook = onInterrupt(() => cluster.abortSync());
   try {
     cluster.toxiproxy = await startToxiproxyServer({
@@ -156,6 +156,8 @@ export class StartedCluster implements AsyncDisposable {
     readonly kernel: KernelFlags,
     readonly reconnectMs: number | null,
     private readonly secret: string,
+    /** The run's random distribution cookie (for `netsplit up`'s remote shells). */
+    readonly cookie: string,
   ) {}
 
   /** Subscribes to everything the cluster observes. Returns an unsubscribe function. */

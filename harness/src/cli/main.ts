@@ -1,0 +1,75 @@
+/**
+ * The netsplit command line. `runCli(argv, io)` returns the exit code instead of exiting, so
+ * every command is tested by calling a function. Exit codes: see EXIT in io.ts.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { NetsplitError, PrerequisiteError, ScenarioError, UsageError } from "../errors.js";
+import { REPO_ROOT } from "../util/paths.js";
+import { EXIT, type CliIo } from "./io.js";
+import { upCommand } from "./up.js";
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; run: Command }> = {
+  up: { summary: "start a cluster behind Toxiproxy to explore by hand", run: upCommand },
+};
+
+export const HELP = () => `netsplit: chaos and partition testing for Erlang/Elixir clusters
+
+Usage: netsplit <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join("\n")}
+
+Run \`netsplit <command> --help\` for a command's options and examples.
+Exit codes: 0 all checks passed, 1 a check failed, 2 unknown, 254 bad input, 255 internal error.
+`;
+
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(HELP());
+    return name === undefined ? EXIT.badInput : EXIT.pass;
+  }
+  if (name === "--version" || name === "version") {
+    io.out(`netsplit ${version()}\n`);
+    return EXIT.pass;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`netsplit: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. See \`netsplit --help\`.\n`);
+    return EXIT.badInput;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+export function reportError(err: unknown, io: CliIo): number {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    io.err(`netsplit: ${(err as Error).message}. See --help.\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof UsageError || err instanceof ScenarioError) {
+    io.err(`netsplit: ${err.message}\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof PrerequisiteError) {
+    io.err(`netsplit: ${err.message}\n`);
+    return EXIT.internal;
+  }
+  if (err instanceof NetsplitError) {
+    io.err(`netsplit: ${err.message} [${err.code}]\n`);
+    return EXIT.internal;
+  }
+  io.err(`netsplit: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return EXIT.internal;
+}

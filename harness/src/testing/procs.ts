@@ -1,0 +1,32 @@
+/** Test helpers: what this process has started, read from /proc (Linux). */
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+  cmdline: string;
+}
+
+export function allProcesses(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      out.push({ pid: Number(entry), ppid, comm, cmdline });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Live children of this process that are BEAM nodes or toxiproxy servers (zombies excluded). */
+export function harnessChildren(): ProcInfo[] {
+  return allProcesses().filter((p) => p.ppid === process.pid && /beam|erl|toxiproxy/.test(p.comm) && p.cmdline !== "");
+}
