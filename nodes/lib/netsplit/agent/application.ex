@@ -11,7 +11,9 @@ defmodule Netsplit.Agent.Application do
     else
       children = [
         {Task.Supervisor, name: Netsplit.Agent.Tasks},
+        {Task.Supervisor, name: Netsplit.Agent.Probes},
         Netsplit.Agent.Events,
+        Netsplit.Agent.Workloads,
         {Netsplit.Agent.Reconnector, interval_ms: reconnect_interval()},
         {Netsplit.Agent.Control, secret: secret, ip: control_ip(), port: control_port()}
       ]

@@ -1,6 +1,7 @@
 defmodule Netsplit.Agent.Ops do
   @moduledoc false
   # Every control op. `run/2` never raises: a failing op becomes `{:error, text}`.
+  alias Netsplit.Agent.Pids
 
   @spec hello() :: map()
   def hello do
@@ -82,6 +83,57 @@ defmodule Netsplit.Agent.Ops do
       {:ok, samples}
     end
   end
+
+  defp do_run("pg_start", %{"scope" => scope, "group" => group, "count" => count})
+       when is_binary(scope) and is_binary(group) and is_integer(count) and count in 0..1000 do
+    Netsplit.Agent.Workloads.pg_start(scope, group, count)
+  end
+
+  defp do_run("pg_start", _), do: {:error, "pg_start needs scope, group (strings) and count (0..1000)"}
+
+  defp do_run("pg_view", %{"groups" => groups}) when is_list(groups) do
+    views =
+      for %{"scope" => scope, "group" => group} <- groups do
+        case Netsplit.Agent.Workloads.scope(scope) do
+          {:ok, s} ->
+            %{
+              "scope" => scope,
+              "group" => group,
+              "members" => s |> :pg.get_members(group) |> Enum.map(&Pids.canonical/1) |> Enum.sort(),
+              "local" => s |> :pg.get_local_members(group) |> Enum.map(&Pids.canonical/1) |> Enum.sort()
+            }
+
+          {:error, text} ->
+            %{"scope" => scope, "group" => group, "error" => text}
+        end
+      end
+
+    {:ok, views}
+  end
+
+  defp do_run("global_register", %{"name" => name} = args) when is_binary(name) do
+    {:ok, Netsplit.Agent.Workloads.global_register(name, Map.get(args, "timeout_ms", 30_000))}
+  end
+
+  defp do_run("global_view", %{"names" => names}) when is_list(names) do
+    {:ok,
+     %{
+       "names" => for(n <- names, is_binary(n), into: %{}, do: {n, Pids.canonical_or_nil(:global.whereis_name(n))}),
+       "holders" => Netsplit.Agent.Workloads.holders(),
+       "registered" => length(:global.registered_names())
+     }}
+  end
+
+  defp do_run("global_probe_start", %{"op" => op} = args) do
+    every = Map.get(args, "every_ms", 200)
+    timeout = Map.get(args, "timeout_ms", 30_000)
+
+    with {:ok, _pid} <- Netsplit.Agent.GlobalProbe.start(op, every, timeout, Map.get(args, "name")) do
+      {:ok, "ok"}
+    end
+  end
+
+  defp do_run("global_probes_stop", _), do: {:ok, Netsplit.Agent.GlobalProbe.stop_all()}
 
   defp do_run("echo", args), do: {:ok, Map.get(args, "value")}
 
