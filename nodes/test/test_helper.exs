@@ -1,0 +1,2 @@
+ExUnit.configure(exclude: [:clustered])
+ExUnit.start()
