@@ -7,11 +7,15 @@ import path from "node:path";
 import { NetsplitError, PrerequisiteError, ScenarioError, UsageError } from "../errors.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { EXIT, type CliIo } from "./io.js";
+import { checkCommand } from "./check.js";
+import { runCommand } from "./run.js";
 import { upCommand } from "./up.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; run: Command }> = {
+  run: { summary: "run scenario files and write their reports", run: runCommand },
+  check: { summary: "validate scenario files without running them", run: checkCommand },
   up: { summary: "start a cluster behind Toxiproxy to explore by hand", run: upCommand },
 };
 

@@ -1,0 +1,31 @@
+/** Asking every running node the same question, with a short bound per node. */
+import type { RunContext } from "../runner/context.js";
+import { runningNodes } from "../runner/context.js";
+
+export const ASK_TIMEOUT_MS = 2000;
+
+export interface Answers<T> {
+  answers: Map<string, T>;
+  /** Nodes that did not answer, with why. */
+  silent: Map<string, string>;
+}
+
+export async function askAll<T>(ctx: RunContext, op: string, args: Record<string, unknown> = {}, nodes = runningNodes(ctx)): Promise<Answers<T>> {
+  const answers = new Map<string, T>();
+  const silent = new Map<string, string>();
+  await Promise.all(nodes.map(async (n) => {
+    try {
+      answers.set(n, await ctx.cluster.agent(n).call<T>(op, args, ASK_TIMEOUT_MS));
+    } catch (err) {
+      silent.set(n, (err as Error).message);
+    }
+  }));
+  return { answers, silent };
+}
+
+export function silentDetail(silent: Map<string, string>): string {
+  return `could not ask ${[...silent.keys()].join(", ")}: ${[...silent.values()][0]}`;
+}
+
+export const short = (full: string) => full.split("@")[0]!;
+export const list = (xs: Iterable<string>) => `[${[...xs].sort().join(", ")}]`;

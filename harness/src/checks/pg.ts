@@ -1,0 +1,107 @@
+/** `pg.converged` and `pg.partitioned`: each node's view of the workload's :pg groups. */
+import type { WithinCheck } from "../scenario/model.js";
+import type { RunContext } from "../runner/context.js";
+import { askAll, silentDetail } from "./ask.js";
+import type { Attempt, Checker } from "./types.js";
+
+interface GroupView {
+  scope: string;
+  group: string;
+  members?: string[];
+  local?: string[];
+  error?: string;
+}
+
+type Snapshot = { groups: { scope: string; group: string }[]; views: Map<string, GroupView[]> };
+
+async function snapshot(ctx: RunContext): Promise<Snapshot | Attempt> {
+  const groups = uniqueGroups(ctx);
+  if (groups.length === 0) return { verdict: "unknown", detail: "the scenario has no pg workload to observe (add workload.pg)" };
+  const { answers, silent } = await askAll<GroupView[]>(ctx, "pg_view", { groups });
+  if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
+  for (const [n, vs] of answers) {
+    const bad = vs.find((v) => v.error);
+    if (bad) return { verdict: "unknown", detail: `${n}: ${bad.error}` };
+  }
+  return { groups, views: answers };
+}
+
+function uniqueGroups(ctx: RunContext) {
+  const seen = new Map<string, { scope: string; group: string }>();
+  for (const w of ctx.scenario.workload.pg) seen.set(`${w.scope}/${w.group}`, { scope: w.scope, group: w.group });
+  return [...seen.values()];
+}
+
+const key = (g: { scope: string; group: string }) => `${g.scope}/${g.group}`;
+const pidNode = (pid: string) => pid.split("@")[0]!;
+
+function localMembers(snap: Snapshot, nodes: readonly string[], g: { scope: string; group: string }): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodes) for (const v of snap.views.get(n) ?? []) if (key(v) === key(g)) for (const p of v.local ?? []) out.add(p);
+  return out;
+}
+
+function membersOf(snap: Snapshot, node: string, g: { scope: string; group: string }): Set<string> {
+  return new Set(snap.views.get(node)?.find((v) => key(v) === key(g))?.members ?? []);
+}
+
+function countByNode(pids: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const p of pids) counts.set(pidNode(p), (counts.get(pidNode(p)) ?? 0) + 1);
+  return [...counts].map(([n, c]) => `${c} on ${n}`).join(", ");
+}
+
+function viewData(snap: Snapshot) {
+  return Object.fromEntries([...snap.views].map(([n, vs]) => [n, Object.fromEntries(vs.map((v) => [key(v), v.members?.length ?? 0]))]));
+}
+
+export const pgConverged: Checker<WithinCheck<"pg.converged">> = {
+  name: "pg.converged",
+  converges: true,
+  async attempt(ctx) {
+    const snap = await snapshot(ctx);
+    if (!("views" in snap)) return snap;
+    const nodes = [...snap.views.keys()];
+    const problems: string[] = [];
+    for (const g of snap.groups) {
+      const live = localMembers(snap, nodes, g);
+      for (const n of nodes) {
+        const seen = membersOf(snap, n, g);
+        const missing = [...live].filter((p) => !seen.has(p));
+        const extra = [...seen].filter((p) => !live.has(p));
+        if (missing.length || extra.length) {
+          problems.push(`${n} sees ${seen.size} of ${live.size} live members of ${key(g)}${missing.length ? ` (missing ${countByNode(missing)})` : ""}${extra.length ? ` (plus ${extra.length} that are not live: ${countByNode(extra)})` : ""}`);
+        }
+      }
+    }
+    const data = viewData(snap);
+    if (problems.length === 0) {
+      const sizes = snap.groups.map((g) => `${key(g)}: ${localMembers(snap, nodes, g).size}`).join(", ");
+      return { verdict: "pass", detail: `all ${nodes.length} running nodes see the same live members (${sizes})`, data };
+    }
+    return { verdict: "fail", detail: problems.join("; "), data };
+  },
+};
+
+export const pgPartitioned: Checker<WithinCheck<"pg.partitioned">> = {
+  name: "pg.partitioned",
+  converges: true,
+  async attempt(ctx) {
+    const sides = ctx.sides;
+    if (!sides) return { verdict: "unknown", detail: "no partition with clean sides is in force, so there are no sides to compare (use it after a groups/isolate/halves partition)" };
+    const snap = await snapshot(ctx);
+    if (!("views" in snap)) return snap;
+    const problems: string[] = [];
+    for (const g of snap.groups) {
+      for (const n of snap.views.keys()) {
+        const side = sides.find((s) => s.includes(n)) ?? [n];
+        const foreign = [...membersOf(snap, n, g)].filter((p) => !side.includes(pidNode(p)));
+        if (foreign.length) problems.push(`${n} still sees ${foreign.length} members of ${key(g)} from the other side (${countByNode(foreign)})`);
+      }
+    }
+    const data = { sides, views: viewData(snap) };
+    const sideText = sides.map((s) => `[${s.join(", ")}]`).join(" | ");
+    if (problems.length === 0) return { verdict: "pass", detail: `each side of ${sideText} sees only its own members`, data };
+    return { verdict: "fail", detail: problems.join("; "), data };
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * Checkers: each decides one property of the cluster and returns a verdict, the measured value
+ * and one sentence a person understands. Verdicts are three-valued plus `skipped`: `unknown`
+ * means it could not be decided (a node did not answer, a checker threw), `skipped` that it
+ * cannot run here (e.g. Horde is not available).
+ */
+import type { Check } from "../scenario/model.js";
+import type { RunContext } from "../runner/context.js";
+
+export type Verdict = "pass" | "fail" | "unknown" | "skipped";
+
+/** One attempt of a checker. */
+export interface Attempt {
+  verdict: Verdict;
+  /** One sentence for a person. */
+  detail: string;
+  /** The measured value (ms) when the check is about time, e.g. the worst global op. */
+  valueMs?: number;
+  /** Structured evidence for reports: which node saw what. */
+  data?: unknown;
+}
+
+export interface CheckResult {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+  /** Time to pass (convergence checks, from the last heal) or the measured latency. */
+  value_ms?: number;
+  data?: unknown;
+  /** When the verdict was decided (harness ms since the epoch). */
+  decided_at: number;
+  /** Where the check was written, `file:line:column`. */
+  source: string;
+  /** True for a `check` step in the middle of the run. */
+  mid_run: boolean;
+  attempts: number;
+}
+
+export interface Checker<C extends Check = Check> {
+  readonly name: C["name"];
+  /** Convergence checks retry until they pass or `within` runs out. */
+  readonly converges: boolean;
+  attempt(ctx: RunContext, check: C): Promise<Attempt>;
+}

@@ -1,0 +1,89 @@
+/**
+ * `netsplit run FILE...`: validates every file first (nothing runs if one is invalid), then runs
+ * them one after another. Exit 0 all pass, 1 a check failed, 2 unknown.
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.js";
+import { runScenario } from "../runner/run.js";
+import { formatIssue } from "../scenario/issues.js";
+import { loadScenarioFile } from "../scenario/load.js";
+import type { Scenario } from "../scenario/model.js";
+import { scenarioFiles } from "./files.js";
+import { EXIT, type CliIo } from "./io.js";
+
+export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime local|docker] [--out DIR] [--seed N] [--reporter human|json]
+
+Runs scenario files: boots the cluster, runs the workload and the steps, heals, runs the checks
+and writes a run directory DIR/<scenario>/<start-time>/ (default DIR: runs) with results.json,
+report.md, report.html, junit.xml, the history and the node logs.
+
+Exit codes: 0 all checks passed, 1 a check failed, 2 a check was unknown, 254 bad input.
+
+Examples:
+  netsplit run scenarios/majority-minority-split.yaml
+  netsplit run scenarios/ --out /tmp/runs --seed 42
+  netsplit run my.yaml --reporter json | jq .verdict
+`;
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      runtime: { type: "string" },
+      out: { type: "string" },
+      seed: { type: "string" },
+      reporter: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(RUN_HELP);
+    return EXIT.pass;
+  }
+  const runtime = values.runtime;
+  if (runtime !== undefined && runtime !== "local" && runtime !== "docker") throw new UsageError("bad_flag", `--runtime must be local or docker, got "${runtime}"`);
+  const reporter = values.reporter ?? "human";
+  if (reporter !== "human" && reporter !== "json") throw new UsageError("bad_flag", `--reporter must be human or json, got "${reporter}"`);
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!Number.isSafeInteger(seed)) throw new UsageError("bad_flag", `--seed must be an integer, got "${values.seed}"`);
+  }
+  const scenarios: Scenario[] = [];
+  let invalid = 0;
+  for (const file of scenarioFiles(positionals)) {
+    const loaded = await loadScenarioFile(file);
+    if (loaded.ok) scenarios.push(loaded.scenario);
+    else {
+      invalid++;
+      for (const issue of loaded.errors) io.err(`${formatIssue(issue)}\n`);
+    }
+  }
+  if (invalid > 0) {
+    io.err(`netsplit: ${invalid} invalid scenario file(s); nothing was run.\n`);
+    return EXIT.badInput;
+  }
+  const progress = reporter === "human" ? (line: string) => io.out(`${line}\n`) : (line: string) => io.err(`${line}\n`);
+  const verdicts: string[] = [];
+  const all = [];
+  for (const scenario of scenarios) {
+    const { results, runDir } = await runScenario(scenario, {
+      ...(values.out ? { outDir: values.out } : {}),
+      ...(runtime ? { runtime: runtime as "local" | "docker" } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      progress,
+    });
+    verdicts.push(results.verdict);
+    all.push({ ...results, run_dir: runDir });
+    if (reporter === "human") io.out("\n");
+  }
+  if (reporter === "json") io.out(`${JSON.stringify(all.length === 1 ? all[0] : all, null, 2)}\n`);
+  else if (scenarios.length > 1) {
+    io.out(`Summary: ${all.map((r) => `${r.scenario} ${r.verdict.toUpperCase()}`).join(", ")}\n`);
+  }
+  if (verdicts.includes("fail")) return EXIT.fail;
+  if (verdicts.includes("unknown")) return EXIT.unknown;
+  return EXIT.pass;
+}

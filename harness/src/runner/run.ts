@@ -1,0 +1,178 @@
+/**
+ * Runs one scenario end to end: a run directory, a cluster, the workload, the steps on their
+ * timeline, a final heal, the checks, then every artifact. The history is written as things
+ * happen; the cluster is stopped whatever happens.
+ */
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { overallVerdict, runCheck, type CheckResult } from "../checks/index.js";
+import { UsageError } from "../errors.js";
+import { onInterrupt } from "../runtime/reaper.js";
+import { startLocalCluster, type ClusterEvent, type StartedCluster } from "../runtime/cluster.js";
+import type { Scenario } from "../scenario/model.js";
+import { writeArtifacts, type RunResults } from "./artifacts.js";
+import type { RunContext } from "./context.js";
+import { History, now } from "./history.js";
+import { randomSeed, seededRng } from "./rng.js";
+import { rel, runSteps, setupNodeWorkload, GLOBAL_REGISTER_TIMEOUT_MS } from "./steps.js";
+import { pgConverged } from "../checks/pg.js";
+
+export interface RunOptions {
+  /** Where run directories go. Default "runs". */
+  outDir: string;
+  /** Overrides the scenario's runtime. */
+  runtime: "local" | "docker";
+  /** Overrides the scenario's seed. */
+  seed: number;
+  /** Receives progress lines (no newline). Default: none. */
+  progress: (line: string) => void;
+  /** Extra code paths for every node (e.g. Horde's ebins). */
+  extraCodePaths: readonly string[];
+}
+
+export interface RunOutcome {
+  results: RunResults;
+  runDir: string;
+}
+
+function runDirFor(outDir: string, name: string, startedAt: number): string {
+  const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, "-");
+  const dir = path.join(outDir, name, stamp);
+  mkdirSync(path.join(dir, "logs"), { recursive: true });
+  const latest = path.join(outDir, name, "latest");
+  rmSync(latest, { force: true });
+  try {
+    symlinkSync(stamp, latest);
+  } catch {
+    // a file system without symlinks: no `latest` link
+  }
+  return dir;
+}
+
+function describeEvent(e: ClusterEvent): string | null {
+  if (e.type === "node_state") return `${e.node} is ${e.state}${e.detail ? ` (${e.detail})` : ""}`;
+  if (e.type === "agent_lost") return null;
+  const ev = e.event;
+  const peer = ev.node?.split("@")[0];
+  switch (ev.event) {
+    case "nodedown": return `${e.node}: nodedown ${peer} (${ev.reason})`;
+    case "nodeup": return `${e.node}: nodeup ${peer}`;
+    case "holder_exit": return `${e.node}: holder of "${String(ev.name)}" exited (${String(ev.reason)})`;
+    case "global_op": return ev.status === "blocked" ? `${e.node}: global ${String(ev.op)} #${String(ev.seq)} is blocked` : null;
+    case "op_late": return `${e.node}: a blocked global op finished after ${Math.round((Number(ev.ended_us) - Number(ev.started_us)) / 1000)} ms`;
+    default: return null;
+  }
+}
+
+export async function runScenario(scenario: Scenario, options: Partial<RunOptions> = {}): Promise<RunOutcome> {
+  const runtime = options.runtime ?? scenario.cluster.runtime;
+  if (runtime !== "local") throw new UsageError("runtime_unavailable", `runtime "${runtime}" is not available in this version of netsplit; use --runtime local`);
+  const progress = options.progress ?? (() => undefined);
+  const seed = options.seed ?? scenario.seed ?? randomSeed();
+  const startedAt = now();
+  const runDir = runDirFor(options.outDir ?? "runs", scenario.name, startedAt);
+  writeFileSync(path.join(runDir, "scenario.yaml"), scenario.source.text);
+  const history = new History(path.join(runDir, "history.msgpack"));
+  history.record("run_start", { scenario: scenario.name, file: scenario.source.file, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect });
+  progress(`netsplit: ${scenario.name} (seed ${seed}) -> ${runDir}`);
+
+  const abort = new AbortController();
+  const timeLimit = setTimeout(() => abort.abort(), scenario.limits.runTimeoutMs);
+  const removeHook = onInterrupt(() => history.record("interrupted", {}));
+  const results: CheckResult[] = [];
+  let cluster: StartedCluster | undefined;
+  let error: string | undefined;
+  let ctx: RunContext | undefined;
+  try {
+    cluster = await startLocalCluster({
+      nodes: scenario.cluster.nodes,
+      kernel: {
+        net_ticktime: scenario.cluster.kernel.netTicktimeSeconds,
+        net_setuptime: scenario.cluster.kernel.netSetuptimeSeconds,
+        prevent_overlapping_partitions: scenario.cluster.kernel.preventOverlappingPartitions,
+        connect_all: scenario.cluster.kernel.connectAll,
+      },
+      reconnect: scenario.cluster.reconnect,
+      bootTimeoutMs: scenario.cluster.bootTimeoutMs,
+      logDir: path.join(runDir, "logs"),
+      extraCodePaths: options.extraCodePaths ?? [],
+    });
+    const c = cluster;
+    const hello = c.agent(c.names[0]!).hello;
+    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, otp: hello.otp_release, elixir: hello.elixir, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+    progress(`${rel({ startedAt } as RunContext)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
+    ctx = {
+      scenario, cluster: c, history, rng: seededRng(seed), seed, progress, startedAt,
+      sides: null, lastHealAt: null,
+      globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
+      hordeUnavailable: scenario.workload.horde.length > 0 || scenario.checks.some((k) => k.name.startsWith("horde.")) ? "Horde is not loaded on the nodes: hex.pm is unreachable here and no Horde code path was given" : null,
+      signal: abort.signal,
+    };
+    const context = ctx;
+    c.on((e) => {
+      history.record(e.type, e.type === "node_event" ? { node: e.node, event: e.event } : { ...e, type: undefined }, e.at);
+      const line = describeEvent(e);
+      if (line) progress(`${rel(context, e.at)}    ${line}`);
+    });
+    await setupWorkload(context);
+    await runSteps(context, scenario.steps, results);
+    if (abort.signal.aborted) throw new Error(`the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`);
+    await finalHeal(context);
+    for (const check of scenario.checks) {
+      const r = await runCheck(context, check, false);
+      results.push(r);
+      history.record("check", { result: r });
+      progress(`${rel(context)}  ${r.verdict.toUpperCase().padEnd(7)} ${r.name}${r.value_ms !== undefined ? ` (${r.value_ms} ms)` : ""}: ${r.detail}`);
+    }
+  } catch (err) {
+    error = (err as Error)?.message ?? String(err);
+    history.record("run_error", { error });
+    progress(`error: ${error}`);
+  } finally {
+    clearTimeout(timeLimit);
+    if (cluster) {
+      await Promise.all(cluster.running().map((n) => cluster!.agent(n).call("global_probes_stop", {}, 2000).catch(() => undefined)));
+      await cluster.stop();
+    }
+    removeHook();
+  }
+  const verdict = error ? "unknown" : overallVerdict(results);
+  history.record("run_end", { verdict, error });
+  const runResults = writeArtifacts(runDir, { scenario, seed, startedAt, endedAt: now(), verdict, checks: results, error, history: history.entries });
+  progress(`verdict: ${verdict.toUpperCase()}  (${runDir})`);
+  return { results: runResults, runDir };
+}
+
+async function setupWorkload(ctx: RunContext): Promise<void> {
+  const { workload } = ctx.scenario;
+  for (const g of workload.globalNames) {
+    const outcome = await ctx.cluster.agent(g.node).call<Record<string, unknown>>("global_register", { name: g.name, timeout_ms: GLOBAL_REGISTER_TIMEOUT_MS }, GLOBAL_REGISTER_TIMEOUT_MS + 5000);
+    ctx.history.record("global_register", { node: g.node, name: g.name, outcome, workload: true });
+  }
+  await setupNodeWorkload(ctx, ctx.cluster.names);
+  if (workload.pg.length > 0) {
+    const t0 = now();
+    while (now() - t0 < 10_000) {
+      const a = await pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at: { file: "", line: 0, column: 0, path: "" } });
+      if (a.verdict === "pass") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  ctx.history.record("workload_ready", {});
+  ctx.progress(`${rel(ctx)}  workload started (${workload.pg.length} pg groups, ${workload.globalNames.length} global names, ${workload.globalProbes.length} global probes)`);
+}
+
+/** Every run ends healed: network faults removed and paused nodes resumed before the checks. */
+async function finalHeal(ctx: RunContext): Promise<void> {
+  const { cluster } = ctx;
+  const paused = cluster.nodes.filter((n) => n.state === "paused").map((n) => n.name);
+  for (const n of paused) cluster.resume(n);
+  if (!cluster.faults.healed) {
+    const f = await cluster.faults.heal();
+    ctx.lastHealAt = f.appliedAt;
+    ctx.sides = null;
+    ctx.history.record("fault", { step: "final_heal", ...f }, f.startedAt);
+  }
+  ctx.history.record("final_heal", { resumed: paused });
+  ctx.progress(`${rel(ctx)}  final heal${paused.length ? ` (resumed ${paused.join(", ")})` : ""}; running the checks`);
+}

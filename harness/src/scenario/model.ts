@@ -1,0 +1,228 @@
+/**
+ * The normalised scenario the runner consumes: plain readonly data, every default applied,
+ * durations in milliseconds, `nodes: 5` expanded to ["n1".."n5"], `links: all` expanded to every
+ * pair, and every step and check a tagged union that remembers where it was written (`at`), so
+ * the runner and the reports can say which line did what. Built by normalize.ts from a file that
+ * passed validation; nothing here needs checking again. Names are camelCase with units
+ * (`latencyMs`), unlike the snake_case file format.
+ */
+import type { Static } from "@sinclair/typebox";
+import type {
+  CheckName, GlobalProbeOp as GlobalProbeOpSchema, NemesisFault as NemesisFaultSchema,
+  PartitionMode as PartitionModeSchema, Runtime as RuntimeSchema, WaitCondition as WaitConditionSchema,
+} from "./schema.js";
+
+/** Where something was written. `line`/`column` are 1-based; both 0 for a scenario given as a JS object. */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** JSON-path-like location, e.g. `steps[2].partition`. */
+  readonly path: string;
+}
+
+export type NodeName = string;
+/** A link between two different nodes; faults on a link apply in both directions unless said otherwise. */
+export type Link = readonly [NodeName, NodeName];
+export type Runtime = Static<typeof RuntimeSchema>;
+export type PartitionMode = Static<typeof PartitionModeSchema>;
+export type NemesisFault = Static<typeof NemesisFaultSchema>;
+export type WaitCondition = Static<typeof WaitConditionSchema>;
+export type GlobalProbeOp = Static<typeof GlobalProbeOpSchema>;
+export type NodeAction = "kill" | "stop" | "restart" | "pause" | "resume";
+
+export interface KernelOptions {
+  readonly netTicktimeSeconds: number;
+  readonly netSetuptimeSeconds: number;
+  readonly preventOverlappingPartitions: boolean;
+  readonly connectAll: boolean;
+}
+
+export interface ClusterSpec {
+  /** Distinct node names, in the order written (n1..nN for a count). */
+  readonly nodes: readonly NodeName[];
+  readonly runtime: Runtime;
+  readonly kernel: KernelOptions;
+  /** The agent's reconnect loop, or false when disabled. */
+  readonly reconnect: false | { readonly intervalMs: number };
+  readonly bootTimeoutMs: number;
+  readonly at: SourceRef;
+}
+
+export interface PgGroupWorkload {
+  readonly scope: string;
+  readonly group: string;
+  readonly perNode: number;
+  /** The nodes running members (every node by default). */
+  readonly nodes: readonly NodeName[];
+  readonly at: SourceRef;
+}
+
+export interface GlobalNameWorkload {
+  readonly name: string;
+  /** The node that starts and registers the process (the first node by default). */
+  readonly node: NodeName;
+  readonly at: SourceRef;
+}
+
+export interface GlobalProbeWorkload {
+  readonly op: GlobalProbeOp;
+  readonly everyMs: number;
+  readonly timeoutMs: number;
+  readonly nodes: readonly NodeName[];
+  readonly at: SourceRef;
+}
+
+export interface HordeWorkload {
+  readonly keys: number;
+  /** undefined: Horde's own default. */
+  readonly syncIntervalMs: number | undefined;
+  readonly distribution: "uniform" | "uniform_quorum";
+  readonly restart: "ignore_already_started" | "naive";
+  readonly trapExit: boolean;
+  readonly at: SourceRef;
+}
+
+export interface Workload {
+  readonly pg: readonly PgGroupWorkload[];
+  readonly globalNames: readonly GlobalNameWorkload[];
+  readonly globalProbes: readonly GlobalProbeWorkload[];
+  readonly horde: readonly HordeWorkload[];
+}
+
+/** A partition's shape. `halves` and `majorities_ring` are resolved by the runner from the seed. */
+export type PartitionShape =
+  | { readonly kind: "groups"; readonly groups: readonly (readonly NodeName[])[] }
+  /** Each listed node is cut off from every other node (including the other listed ones). */
+  | { readonly kind: "isolate"; readonly nodes: readonly NodeName[] }
+  | { readonly kind: "halves" }
+  | { readonly kind: "bridge"; readonly node: NodeName }
+  | { readonly kind: "majorities_ring" }
+  /** Each key node cannot reach the listed nodes, as written (not made symmetric). */
+  | { readonly kind: "grudge"; readonly grudge: ReadonlyMap<NodeName, readonly NodeName[]> };
+
+interface StepBase {
+  readonly at: SourceRef;
+}
+export interface PartitionStep extends StepBase {
+  readonly kind: "partition";
+  readonly shape: PartitionShape;
+  readonly mode: PartitionMode;
+}
+export interface OnewayStep extends StepBase {
+  readonly kind: "oneway";
+  readonly from: readonly NodeName[];
+  readonly to: readonly NodeName[];
+  readonly mode: PartitionMode;
+}
+/** For link faults, `allLinks` says the file wrote `links: all` (then `links` holds every pair). */
+export interface DelayStep extends StepBase {
+  readonly kind: "delay";
+  readonly links: readonly Link[];
+  readonly allLinks: boolean;
+  readonly latencyMs: number;
+  readonly jitterMs: number;
+}
+export interface BandwidthStep extends StepBase {
+  readonly kind: "bandwidth";
+  readonly links: readonly Link[];
+  readonly allLinks: boolean;
+  readonly rateKbps: number;
+}
+export interface PauseLinkStep extends StepBase {
+  readonly kind: "pause_link";
+  readonly links: readonly Link[];
+  readonly allLinks: boolean;
+}
+export interface NodeActionStep extends StepBase {
+  readonly kind: NodeAction;
+  readonly nodes: readonly NodeName[];
+}
+export interface HealStep extends StepBase {
+  readonly kind: "heal";
+  /** "all": remove every network fault; otherwise only the faults on these links. */
+  readonly links: "all" | readonly Link[];
+}
+export interface GlobalRegisterStep extends StepBase {
+  readonly kind: "global_register";
+  readonly name: string;
+  readonly nodes: readonly NodeName[];
+}
+export interface WaitStep extends StepBase {
+  readonly kind: "wait";
+  readonly ms: number;
+}
+export interface WaitUntilStep extends StepBase {
+  readonly kind: "wait_until";
+  readonly until: WaitCondition;
+  readonly timeoutMs: number;
+}
+export interface RepeatStep extends StepBase {
+  readonly kind: "repeat";
+  readonly times: number;
+  readonly steps: readonly Step[];
+}
+export interface NemesisStep extends StepBase {
+  readonly kind: "nemesis";
+  readonly faults: readonly NemesisFault[];
+  readonly intervalMs: number;
+  readonly durationMs: number;
+  readonly mode: PartitionMode;
+}
+export interface CheckStep extends StepBase {
+  readonly kind: "check";
+  readonly check: Check;
+}
+export interface LogStep extends StepBase {
+  readonly kind: "log";
+  readonly message: string;
+}
+
+export type Step =
+  | PartitionStep | OnewayStep | DelayStep | BandwidthStep | PauseLinkStep | NodeActionStep | HealStep
+  | GlobalRegisterStep | WaitStep | WaitUntilStep | RepeatStep | NemesisStep | CheckStep | LogStep;
+export type StepKind = Step["kind"];
+
+interface CheckBase {
+  readonly at: SourceRef;
+}
+/** `withinMs`: how long the check may keep retrying until it passes (0: evaluate once). */
+export interface WithinCheck<N extends CheckName> extends CheckBase {
+  readonly name: N;
+  readonly withinMs: number;
+}
+export interface ClusterSeesCheck extends WithinCheck<"cluster.sees"> {
+  /** Each listed node and exactly the nodes its Node.list() must hold. */
+  readonly expected: ReadonlyMap<NodeName, readonly NodeName[]>;
+}
+export interface GlobalNamesUniqueCheck extends WithinCheck<"global.names_unique"> {
+  /** Explicit names, or every workload name plus every `global_register` name. Never empty. */
+  readonly names: readonly string[];
+}
+export interface GlobalBlockingCheck extends CheckBase {
+  readonly name: "global.blocking";
+  /** At least one of the two is set. */
+  readonly maxMs: number | undefined;
+  readonly minMs: number | undefined;
+}
+
+export type Check =
+  | WithinCheck<"cluster.mesh"> | ClusterSeesCheck | WithinCheck<"pg.converged"> | WithinCheck<"pg.partitioned">
+  | GlobalNamesUniqueCheck | GlobalBlockingCheck | WithinCheck<"horde.unique"> | WithinCheck<"horde.no_loss">;
+
+export interface Scenario {
+  readonly version: 1;
+  /** A safe directory name; defaults to the file's base name without extension. */
+  readonly name: string;
+  readonly description: string | undefined;
+  /** undefined: the runner picks a seed and records it. */
+  readonly seed: number | undefined;
+  /** The file and its text as loaded (for a JS object: the name given and the object as YAML). */
+  readonly source: { readonly file: string; readonly text: string };
+  readonly cluster: ClusterSpec;
+  readonly workload: Workload;
+  readonly steps: readonly Step[];
+  /** The final checks, run after the steps and a final heal. */
+  readonly checks: readonly Check[];
+  readonly limits: { readonly runTimeoutMs: number };
+}

@@ -1,0 +1,125 @@
+/**
+ * Building blocks shared by the scenario schema: names, node references, durations, links, and
+ * the documented defaults. Keywords starting with `x-` steer our own validator (see validate.ts)
+ * and are stripped from the JSON Schema written for editors.
+ */
+import { Type, type TSchema } from "@sinclair/typebox";
+import { DURATION_PATTERN } from "./durations.js";
+
+export const NODE_NAME_PATTERN = "^[a-z][a-z0-9_]{0,30}$";
+export const GLOBAL_NAME_PATTERN = "^[A-Za-z][A-Za-z0-9_.-]{0,63}$";
+export const SCENARIO_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$";
+export const ATOM_PATTERN = "^[a-z][A-Za-z0-9_]{0,63}$";
+
+/** Every default the schema documents; the normaliser applies exactly these. */
+export const DEFAULTS = {
+  runtime: "local",
+  netTicktimeSeconds: 4,
+  netSetuptimeSeconds: 2,
+  preventOverlappingPartitions: true,
+  connectAll: true,
+  reconnectIntervalMs: 500,
+  bootTimeout: "30s",
+  runTimeout: "10m",
+  pgScope: "netsplit",
+  pgPerNode: 1,
+  probeEveryMs: 200,
+  probeTimeoutMs: 30_000,
+  partitionMode: "blackhole",
+  jitterMs: 0,
+  waitTimeout: "30s",
+  checkWithin: "5s",
+  hordeDistribution: "uniform",
+  hordeRestart: "ignore_already_started",
+  hordeTrapExit: false,
+} as const;
+
+export const NODE_NAME_RULE =
+  "a node name is 1 to 31 characters: a lowercase letter, then lowercase letters, digits or _ " +
+  "(it becomes an Erlang node name and a Toxiproxy proxy name)";
+export const GLOBAL_NAME_RULE =
+  "a global name is 1 to 64 characters: a letter, then letters, digits, _, . or -";
+export const SCENARIO_NAME_RULE =
+  "a scenario name is 1 to 81 characters: a letter or digit, then letters, digits, _, . or - " +
+  "(it names the run's directory)";
+export const ATOM_RULE =
+  "a pg scope is 1 to 64 characters: a lowercase letter, then letters, digits or _ (it becomes an Erlang atom)";
+
+/** A duration: integer milliseconds, or a string with ms, s or m. */
+export function Duration(description: string, defaultValue?: string) {
+  return Type.Union(
+    [
+      Type.Integer({ minimum: 0, description: "Milliseconds." }),
+      Type.String({ pattern: DURATION_PATTERN, description: "A number with a unit: 250ms, 5s, 1.5s, 2m." }),
+    ],
+    {
+      description,
+      ...(defaultValue === undefined ? {} : { default: defaultValue }),
+      "x-kind": "duration",
+      "x-expect": "a duration (500, 250ms, 5s, 1.5s, 2m)",
+    },
+  );
+}
+
+/** A reference to one of `cluster.nodes`. */
+export function NodeRef(description: string) {
+  return Type.String({
+    description,
+    title: "node name",
+    pattern: NODE_NAME_PATTERN,
+    patternErrorMessage: NODE_NAME_RULE,
+    "x-kind": "node",
+  });
+}
+
+/** One node, or a non-empty list of distinct nodes. */
+export function Nodes(description: string) {
+  return Type.Union(
+    [
+      NodeRef("One node."),
+      Type.Array(NodeRef("A node."), { minItems: 1, uniqueItems: true, description: "Several nodes." }),
+    ],
+    { description, "x-expect": "a node name or a list of node names" },
+  );
+}
+
+/** A link between two nodes, written as a pair. */
+export const LinkPair = Type.Array(NodeRef("One end of the link."), {
+  minItems: 2,
+  maxItems: 2,
+  description: "A link: a pair of two different nodes, e.g. [n1, n2].",
+  "x-expect": "a link: a pair of nodes such as [n1, n2]",
+});
+
+/** `all`, or a list of node pairs. */
+export function Links(description: string) {
+  return Type.Union(
+    [
+      Type.Literal("all", { description: "Every link between two nodes of the cluster." }),
+      Type.Array(LinkPair, { minItems: 1, description: "The listed links, e.g. [[n1, n2], [n1, n3]]." }),
+    ],
+    { description, "x-expect": "`all` or a list of links such as [[n1, n2]]" },
+  );
+}
+
+export const PartitionMode = Type.Union(
+  [
+    Type.Literal("blackhole", { description: "Drop bytes silently; nodes notice after net_ticktime." }),
+    Type.Literal("reset", { description: "Close connections at once; nodes notice immediately." }),
+  ],
+  { description: "How cut links fail. Default: blackhole.", default: DEFAULTS.partitionMode },
+);
+
+/** The value a check accepts: its options map, `{}` or nothing (null = all defaults). */
+export function CheckOptions<T extends TSchema>(options: T, description: string) {
+  return Type.Union([Type.Null({ description: "All defaults." }), options], {
+    description,
+    "x-expect": "a map of options, {} or nothing",
+  });
+}
+
+/** The `within` option shared by the checks. */
+export const Within = Duration(
+  "How long the check may keep retrying until it passes (0: evaluate once). Default: 5s.",
+  DEFAULTS.checkWithin,
+);
