@@ -4,7 +4,7 @@
 #   - Erlang/OTP + Elixir from Debian (erlang-nox, elixir) when `erl`/`elixir` are missing
 #   - toxiproxy-server, `go install`ed at the pinned version into .netsplit/tools/bin
 #     (skipped when TOXIPROXY_SERVER points at an executable)
-#   - npm dependencies (npm ci) when node_modules is missing or older than package-lock.json
+#   - npm dependencies (npm install, pinned by package-lock.json) when node_modules is missing or older than package-lock.json
 #   - the node agent, compiled with mix when its sources changed
 # When a prerequisite cannot be had, it stops with one sentence saying what to install.
 set -euo pipefail
@@ -46,7 +46,9 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies..."
-  npm ci --no-audit --no-fund --loglevel=error >&2 || fail "npm ci failed (see above)."
+  # `npm install`, not `npm ci`: npm 11 rejects lock files that omit other platforms' optional
+  # packages (esbuild, rollup), which it writes itself. The lock file still pins every version.
+  npm install --no-audit --no-fund --loglevel=error >&2 || fail "npm install failed (see above)."
 fi
 
 app="nodes/_build/prod/lib/netsplit_agent/ebin/netsplit_agent.app"
