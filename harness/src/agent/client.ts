@@ -21,6 +21,8 @@ export interface HelloInfo {
   elixir: string;
   pid: string;
   t_us: number;
+  /** Whether Horde.Registry and Horde.DynamicSupervisor are loadable on the node. */
+  horde: boolean;
   flags: Record<string, unknown>;
 }
 

@@ -11,15 +11,14 @@ export interface Answers<T> {
 }
 
 export async function askAll<T>(ctx: RunContext, op: string, args: Record<string, unknown> = {}, nodes = runningNodes(ctx)): Promise<Answers<T>> {
+  const settled = await Promise.allSettled(nodes.map((n) => ctx.cluster.agent(n).call<T>(op, args, ASK_TIMEOUT_MS)));
+  // maps in cluster order, so every sentence built from them is the same from run to run
   const answers = new Map<string, T>();
   const silent = new Map<string, string>();
-  await Promise.all(nodes.map(async (n) => {
-    try {
-      answers.set(n, await ctx.cluster.agent(n).call<T>(op, args, ASK_TIMEOUT_MS));
-    } catch (err) {
-      silent.set(n, (err as Error).message);
-    }
-  }));
+  settled.forEach((s, i) => {
+    if (s.status === "fulfilled") answers.set(nodes[i]!, s.value);
+    else silent.set(nodes[i]!, (s.reason as Error)?.message ?? String(s.reason));
+  });
   return { answers, silent };
 }
 

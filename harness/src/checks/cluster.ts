@@ -32,7 +32,7 @@ export const clusterSees: Checker<ClusterSeesCheck> = {
   async attempt(ctx, check) {
     const nodes = [...check.expected.keys()];
     const down = nodes.filter((n) => ctx.cluster.node(n).state !== "running");
-    if (down.length) return { verdict: "unknown", detail: `${down.join(", ")} not running, so its view cannot be read` };
+    if (down.length) return { verdict: "unknown", final: true, detail: `${down.join(", ")} not running, so its view cannot be read` };
     const { silent, views: seen } = await views(ctx, nodes);
     if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
     const data = Object.fromEntries([...seen].map(([n, v]) => [n, [...v].sort()]));

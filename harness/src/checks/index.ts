@@ -29,7 +29,7 @@ async function attempt(ctx: RunContext, checker: Checker, check: Check): Promise
 }
 
 export async function runCheck(ctx: RunContext, check: Check, midRun: boolean): Promise<CheckResult> {
-  const source = `${check.at.file}:${check.at.line}:${check.at.column}`;
+  const source = check.at.line > 0 ? `${check.at.file}:${check.at.line}:${check.at.column}` : `${check.at.file}:${check.at.path}`;
   const checker = CHECKERS.get(check.name);
   if (!checker) {
     return { name: check.name, verdict: "unknown", detail: `no checker named ${check.name}`, decided_at: now(), source, mid_run: midRun, attempts: 0 };
@@ -42,15 +42,15 @@ export async function runCheck(ctx: RunContext, check: Check, midRun: boolean): 
   for (;;) {
     attempts++;
     last = await attempt(ctx, checker, check);
-    if (last.verdict === "pass" || last.verdict === "skipped" || now() >= deadline || ctx.signal.aborted) break;
+    if (last.verdict === "pass" || last.verdict === "skipped" || last.final || now() >= deadline || ctx.signal.aborted) break;
     await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - now()))));
   }
   const decidedAt = now();
   let valueMs = last.valueMs;
   if (valueMs === undefined && checker.converges && last.verdict === "pass") {
-    // time to converge: from the last heal when there was one, else from the check's start
-    valueMs = Math.round(decidedAt - Math.max(ctx.lastHealAt ?? start, ctx.startedAt));
-    if (attempts === 1 && ctx.lastHealAt === null) valueMs = 0;
+    // time to converge: from the last fault or heal (an upper bound when the first attempt
+    // passed: it converged before we looked), else from the check's own start
+    valueMs = Math.round(decidedAt - (ctx.lastChangeAt ?? start));
   }
   return {
     name: check.name,

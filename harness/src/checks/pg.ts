@@ -48,7 +48,7 @@ function membersOf(snap: Snapshot, node: string, g: { scope: string; group: stri
 function countByNode(pids: Iterable<string>): string {
   const counts = new Map<string, number>();
   for (const p of pids) counts.set(pidNode(p), (counts.get(pidNode(p)) ?? 0) + 1);
-  return [...counts].map(([n, c]) => `${c} on ${n}`).join(", ");
+  return [...counts].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([n, c]) => `${c} on ${n}`).join(", ");
 }
 
 function viewData(snap: Snapshot) {
@@ -88,7 +88,7 @@ export const pgPartitioned: Checker<WithinCheck<"pg.partitioned">> = {
   converges: true,
   async attempt(ctx) {
     const sides = ctx.sides;
-    if (!sides) return { verdict: "unknown", detail: "no partition with clean sides is in force, so there are no sides to compare (use it after a groups/isolate/halves partition)" };
+    if (!sides) return { verdict: "unknown", final: true, detail: "no partition with clean sides is in force, so there are no sides to compare (use it after a groups/isolate/halves partition)" };
     const snap = await snapshot(ctx);
     if (!("views" in snap)) return snap;
     const problems: string[] = [];

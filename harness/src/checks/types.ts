@@ -18,6 +18,8 @@ export interface Attempt {
   valueMs?: number;
   /** Structured evidence for reports: which node saw what. */
   data?: unknown;
+  /** True when retrying cannot change the verdict (e.g. no partition in force, a node is down). */
+  final?: boolean;
 }
 
 export interface CheckResult {

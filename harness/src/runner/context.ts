@@ -15,8 +15,8 @@ export interface RunContext {
   readonly startedAt: number;
   /** The sides of the partition in force (clean groups), or null when none or not clean. */
   sides: string[][] | null;
-  /** When the last heal was applied (harness ms), for convergence times. */
-  lastHealAt: number | null;
+  /** When the last fault or heal was applied (harness ms): convergence times count from it. */
+  lastChangeAt: number | null;
   /** Every global name the run uses: workload names and global_register names. */
   readonly globalNames: Set<string>;
   /** Why Horde checks cannot run, or null when Horde is available. */

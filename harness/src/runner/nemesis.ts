@@ -43,7 +43,8 @@ export async function runNemesis(ctx: RunContext, step: NemesisStep): Promise<vo
         if (kind === "kill") await cluster.kill(node);
         else if (kind === "pause") cluster.pause(node);
         else await cluster.restart(node);
-        ctx.history.record("fault", { step: `${step.at.path}#nemesis`, kind, nodes: [node], startedAt, appliedAt: now(), nemesis: true }, startedAt);
+        ctx.lastChangeAt = now();
+        ctx.history.record("fault", { step: `${step.at.path}#nemesis`, kind, nodes: [node], startedAt, appliedAt: ctx.lastChangeAt, nemesis: true }, startedAt);
         ctx.progress(`${rel(ctx, startedAt)}  nemesis ${kind} ${node}`);
         if (kind === "restart") await setupNodeWorkload(ctx, [node]);
         break;
@@ -59,7 +60,6 @@ export async function undo(ctx: RunContext): Promise<void> {
   const { cluster } = ctx;
   if (!cluster.faults.healed) {
     const f = await cluster.faults.heal();
-    ctx.lastHealAt = f.appliedAt;
     ctx.sides = null;
     recordFault(ctx, "nemesis", f, "nemesis heal");
   }

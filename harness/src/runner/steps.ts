@@ -31,8 +31,10 @@ export function rel(ctx: RunContext, t = now()): string {
 }
 
 export function recordFault(ctx: RunContext, step: string, f: AppliedFault, what: string): void {
+  ctx.lastChangeAt = f.appliedAt;
   ctx.history.record("fault", { step, ...f }, f.startedAt);
-  ctx.progress(`${rel(ctx, f.startedAt)}  ${what} (${f.directions.length} directed links, applied in ${Math.round(f.appliedAt - f.startedAt)} ms)`);
+  const links = f.directions[0] === "all" ? "" : `${f.directions.length} directed links, `;
+  ctx.progress(`${rel(ctx, f.startedAt)}  ${what} (${links}applied in ${Math.round(f.appliedAt - f.startedAt)} ms)`);
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -90,7 +92,6 @@ async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Prom
     case "heal": {
       const f = step.links === "all" ? await cluster.faults.heal() : await cluster.faults.heal(step.links);
       ctx.sides = null;
-      ctx.lastHealAt = f.appliedAt;
       recordFault(ctx, step.at.path, f, step.links === "all" ? "heal all" : `heal ${step.links.map((l) => l.join("-")).join(", ")}`);
       return;
     }
@@ -104,6 +105,7 @@ async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Prom
         else cluster.resume(n);
       }));
       const appliedAt = now();
+      ctx.lastChangeAt = appliedAt;
       ctx.history.record("fault", { step: step.at.path, kind: step.kind, nodes: step.nodes, startedAt, appliedAt }, startedAt);
       ctx.progress(`${rel(ctx, startedAt)}  ${step.kind} ${step.nodes.join(", ")} (${Math.round(appliedAt - startedAt)} ms)`);
       if (step.kind === "restart") await setupNodeWorkload(ctx, step.nodes);

@@ -17,7 +17,6 @@ export interface Tracked {
 
 const tracked = new Map<number, Tracked>();
 const interruptHooks = new Set<() => void>();
-let handlersInstalled = false;
 
 function pidFile(): string {
   return path.join(stateDir(), "pids", `${process.pid}.json`);
@@ -44,6 +43,7 @@ export function track(entry: Tracked): void {
 
 export function untrack(pid: number): void {
   if (tracked.delete(pid)) persist();
+  if (tracked.size === 0) removeHandlers();
 }
 
 /** Runs `hook` synchronously when an interrupt arrives, before the processes are killed. */
@@ -64,10 +64,8 @@ function killAll(): void {
   persist();
 }
 
-function installHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const onSignal = (signal: NodeJS.Signals, code: number) => () => {
+function onSignal(signal: NodeJS.Signals, code: number): () => void {
+  return () => {
     for (const hook of interruptHooks) {
       try {
         hook();
@@ -79,9 +77,24 @@ function installHandlers(): void {
     process.stderr.write(`\nnetsplit: ${signal} received, every node and proxy stopped\n`);
     process.exit(code);
   };
-  process.once("SIGINT", onSignal("SIGINT", 130));
-  process.once("SIGTERM", onSignal("SIGTERM", 143));
-  process.once("exit", killAll);
+}
+
+const onSigint = onSignal("SIGINT", 130);
+const onSigterm = onSignal("SIGTERM", 143);
+
+/** Signal handlers are installed only while something is tracked: an idle library leaves the
+ * host process's signals alone. */
+function installHandlers(): void {
+  if (process.listeners("SIGINT").includes(onSigint)) return;
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  process.on("exit", killAll);
+}
+
+function removeHandlers(): void {
+  process.off("SIGINT", onSigint);
+  process.off("SIGTERM", onSigterm);
+  process.off("exit", killAll);
 }
 
 function alive(pid: number): boolean {

@@ -102,7 +102,7 @@ const Wait = Type.Union(
     Type.Object(
       {
         until: WaitCondition,
-        timeout: Type.Optional(Duration("Give up (the step fails) after this long. Default: 30s.", DEFAULTS.waitTimeout)),
+        timeout: Type.Optional(Duration("Give up after this long: the history records a wait_timeout and the run goes on. Default: 30s.", DEFAULTS.waitTimeout)),
       },
       { additionalProperties: false, description: "Wait until a condition holds." },
     ),

@@ -11,6 +11,7 @@ defmodule Netsplit.Agent.Ops do
       "elixir" => System.version(),
       "pid" => List.to_string(:os.getpid()),
       "t_us" => Netsplit.Agent.now_us(),
+      "horde" => Code.ensure_loaded?(Horde.Registry) and Code.ensure_loaded?(Horde.DynamicSupervisor),
       "flags" => %{
         "net_ticktime" => :net_kernel.get_net_ticktime(),
         "prevent_overlapping_partitions" =>
@@ -132,6 +133,8 @@ defmodule Netsplit.Agent.Ops do
       {:ok, "ok"}
     end
   end
+
+  defp do_run("global_sync", _), do: {:ok, :global.sync() |> ok_text()}
 
   defp do_run("global_probes_stop", _), do: {:ok, Netsplit.Agent.GlobalProbe.stop_all()}
 
