@@ -99,7 +99,7 @@ describe("the loader under mutation", () => {
       }),
       { numRuns: 300, seed: 20_240_601 },
     );
-  });
+  }, 60_000);
 
   it("never throws on arbitrary text", () => {
     fc.assert(
@@ -108,7 +108,7 @@ describe("the loader under mutation", () => {
       }),
       { numRuns: 200, seed: 7 },
     );
-  });
+  }, 60_000);
 
   it("never throws on arbitrary JS values", () => {
     fc.assert(
@@ -118,5 +118,5 @@ describe("the loader under mutation", () => {
       }),
       { numRuns: 200, seed: 11 },
     );
-  });
+  }, 60_000);
 });

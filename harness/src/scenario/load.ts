@@ -43,13 +43,25 @@ const YAML_HINTS: Readonly<Record<string, string>> = {
   TAB_AS_INDENT: "indent with spaces, not tabs",
   BAD_INDENT: "check the indentation of this line against the lines above",
   MULTIPLE_DOCS: "a scenario file holds one YAML document: remove the `---` line",
-  MISSING_CHAR: "a bracket or quote is not closed",
-  UNEXPECTED_TOKEN: "check the punctuation around here (a missing `:`, `,` or bracket?)",
-  BLOCK_AS_IMPLICIT_KEY: "a key must be on one line, followed by `: `",
+  MISSING_CHAR: "something is missing here: a `:` after a key, a closing bracket or a quote",
 };
 
+/** At most this many YAML syntax errors are shown; later ones are mostly follow-ups. */
+const MAX_SYNTAX_ISSUES = 20;
+
+/** The first syntax error of each line (the others on a line are follow-ups), at most 20. */
+function syntaxIssues(issues: readonly ScenarioIssue[]): ScenarioIssue[] {
+  const lines = new Set<number>();
+  const firstPerLine = sortIssues(issues).filter((i) => (lines.has(i.line) ? false : (lines.add(i.line), true)));
+  if (firstPerLine.length <= MAX_SYNTAX_ISSUES) return firstPerLine;
+  const shown = firstPerLine.slice(0, MAX_SYNTAX_ISSUES);
+  const next = firstPerLine[MAX_SYNTAX_ISSUES] as ScenarioIssue;
+  const more = firstPerLine.length - MAX_SYNTAX_ISSUES;
+  return [...shown, { ...next, message: `${more} more lines have syntax errors, starting here (they often go away once the first ones are fixed)` }];
+}
+
 function sentence(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text;
+  return /^[A-Z](?![A-Z])/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 /** The offset of the first key equal to the duplicate key that starts at `offset`. */
@@ -150,9 +162,9 @@ export function defaultScenarioName(fileName: string): string {
 export function loadScenarioText(text: string, fileName: string): LoadResult {
   try {
     const counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
     const issues = doc.errors.map((e) => yamlIssue(e, doc, text, counter, fileName));
-    if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { ok: false, errors: sortIssues(issues) };
+    if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return { ok: false, errors: syntaxIssues(issues) };
     let raw: unknown;
     try {
       raw = doc.toJS({ maxAliasCount: 1000 });

@@ -1,0 +1,14 @@
+/**
+ * Scenario files: the schema (one source of truth for types, the editor JSON Schema and
+ * validation), the loader that reports every problem with its position, and the normalised
+ * model the runner consumes.
+ */
+export { checkFiles } from "./check-cli.js";
+export { formatDuration, parseDuration, type DurationResult } from "./durations.js";
+export { displayPath, formatIssue, type IssuePath, type ScenarioIssue } from "./issues.js";
+export {
+  defaultScenarioName, InvalidScenarioError, loadScenarioFile, loadScenarioText, normalizeScenarioObject,
+  unwrapScenario, type LoadResult,
+} from "./load.js";
+export type * from "./model.js";
+export { ScenarioFileSchema, type ScenarioFile } from "./schema.js";
