@@ -2,6 +2,7 @@
 # Idempotent set-up for netsplit: installs what is missing and nothing else, so it is cheap to
 # run before every command. Used by `npm run setup`, `npm test` and .ci/run.
 #   - Erlang/OTP + Elixir from Debian (erlang-nox, elixir) when `erl`/`elixir` are missing
+#   - Debian's chromium, for the report screenshot test (NETSPLIT_NO_CHROMIUM=1 skips it)
 #   - toxiproxy-server, `go install`ed at the pinned version into .netsplit/tools/bin
 #     (skipped when TOXIPROXY_SERVER points at an executable)
 #   - npm dependencies (npm install, pinned by package-lock.json) when node_modules is missing or older than package-lock.json
@@ -29,6 +30,8 @@ apt_install() {
 
 command -v erl >/dev/null || apt_install "Erlang/OTP" "erlang-nox erlang-dev"
 command -v elixir >/dev/null || apt_install "Elixir" "elixir"
+# Chromium: only the report screenshot test uses it (skipped with a reason where it is absent)
+command -v chromium >/dev/null || [ -n "${NETSPLIT_NO_CHROMIUM:-}" ] || apt_install "Chromium (for the report screenshot test; set NETSPLIT_NO_CHROMIUM=1 to skip)" "chromium fonts-dejavu-core"
 command -v node >/dev/null || fail "Node.js 20+ is missing: install it (https://nodejs.org or your package manager)."
 
 if [ -n "${TOXIPROXY_SERVER:-}" ]; then

@@ -190,3 +190,19 @@ describe("global.names_unique", () => {
     expect(await globalNamesUnique.attempt(ctx, names("leader"))).toMatchObject({ verdict: "unknown", detail: "could not ask n2: call global_view to n2 timed out after 2000 ms" });
   });
 });
+
+describe("timedOps and ops still in flight", () => {
+  it("counts a probe op that started but never reported, up to the run's end", () => {
+    const entries = [
+      { t: 1, type: "node_event", node: "n1", event: { event: "global_op_start", op: "register_name", seq: 1, probe: "7", started_us: 1_000_000 } },
+      { t: 2, type: "node_event", node: "n1", event: { event: "global_op", op: "register_name", seq: 1, probe: "7", status: "ok", started_us: 1_000_100, ended_us: 1_003_100, result: "yes" } },
+      { t: 3, type: "node_event", node: "n1", event: { event: "global_op_start", op: "register_name", seq: 2, probe: "7", started_us: 2_000_000 } },
+    ];
+    const ops = timedOps(entries, 9_000);
+    expect(ops).toHaveLength(2);
+    const open = ops.find((o) => !o.finished)!;
+    expect(open).toMatchObject({ node: "n1", seq: 2, finished: false });
+    expect(open.durationMs).toBe(7_000);
+    expect(ops.find((o) => o.finished)!.durationMs).toBe(3);
+  });
+});

@@ -63,11 +63,20 @@ export interface TimedOp {
 /** Every timed global op of the run, from probe events, late completions and global_register steps. */
 export function timedOps(entries: readonly HistoryEntry[], runEnd: number): TimedOp[] {
   const late = new Map<string, { ended_us: number; result: unknown }>();
+  const reported = new Set<string>();
   for (const e of entries) {
     const ev = e.event as Record<string, unknown> | undefined;
     if (e.type === "node_event" && ev?.event === "op_late") late.set(`${e.node}:${ev.ref}`, ev as { ended_us: number; result: unknown });
+    if (e.type === "node_event" && ev?.event === "global_op" && ev.probe !== undefined) reported.add(`${e.node}:${ev.probe}:${ev.seq}`);
   }
   const ops: TimedOp[] = [];
+  // a probe op that started and never reported (not even as blocked) was in flight at the end
+  for (const e of entries) {
+    const ev = e.event as Record<string, unknown> | undefined;
+    if (e.type !== "node_event" || ev?.event !== "global_op_start" || reported.has(`${e.node}:${ev.probe}:${ev.seq}`)) continue;
+    const started = Number(ev.started_us) / 1000;
+    ops.push({ node: String(e.node), op: String(ev.op), seq: ev.seq as number, startedAt: started, durationMs: Math.max(0, runEnd - started), finished: false, result: null });
+  }
   for (const e of entries) {
     const ev = (e.type === "node_event" ? e.event : e.type === "global_register" ? e.outcome : undefined) as Record<string, unknown> | undefined;
     if (!ev || (e.type === "node_event" && ev.event !== "global_op")) continue;

@@ -8,6 +8,7 @@ import { NetsplitError, PrerequisiteError, ScenarioError, UsageError } from "../
 import { REPO_ROOT } from "../util/paths.js";
 import { EXIT, type CliIo } from "./io.js";
 import { checkCommand } from "./check.js";
+import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { upCommand } from "./up.js";
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   run: { summary: "run scenario files and write their reports", run: runCommand },
   check: { summary: "validate scenario files without running them", run: checkCommand },
   up: { summary: "start a cluster behind Toxiproxy to explore by hand", run: upCommand },
+  report: { summary: "rebuild a run's reports from its stored history", run: reportCommand },
 };
 
 export const HELP = () => `netsplit: chaos and partition testing for Erlang/Elixir clusters

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
+import { writeSummary } from "../report/index.js";
 import { runScenario } from "../runner/run.js";
 import { formatIssue } from "../scenario/issues.js";
 import { loadScenarioFile } from "../scenario/load.js";
@@ -15,7 +16,8 @@ export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime local|docker
 
 Runs scenario files: boots the cluster, runs the workload and the steps, heals, runs the checks
 and writes a run directory DIR/<scenario>/<start-time>/ (default DIR: runs) with results.json,
-report.md, report.html, junit.xml, the history and the node logs.
+report.md, report.html, junit.xml, the history and the node logs. With several scenarios it
+also writes DIR/summary.md and DIR/summary.json, one line per scenario.
 
 Exit codes: 0 all checks passed, 1 a check failed, 2 a check was unknown, 254 bad input.
 
@@ -80,8 +82,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (reporter === "human") io.out("\n");
   }
   if (reporter === "json") io.out(`${JSON.stringify(all.length === 1 ? all[0] : all, null, 2)}\n`);
-  else if (scenarios.length > 1) {
-    io.out(`Summary: ${all.map((r) => `${r.scenario} ${r.verdict.toUpperCase()}`).join(", ")}\n`);
+  if (scenarios.length > 1) {
+    const { md } = writeSummary(values.out ?? "runs", all.map((r) => ({ results: r, runDir: r.run_dir })));
+    if (reporter === "human") io.out(`Summary: ${all.map((r) => `${r.scenario} ${r.verdict.toUpperCase()}`).join(", ")} (${md})\n`);
   }
   if (verdicts.includes("fail")) return EXIT.fail;
   if (verdicts.includes("unknown")) return EXIT.unknown;

@@ -10,12 +10,13 @@ import { UsageError } from "../errors.js";
 import { onInterrupt } from "../runtime/reaper.js";
 import { startLocalCluster, type ClusterEvent, type StartedCluster } from "../runtime/cluster.js";
 import type { Scenario } from "../scenario/model.js";
-import { writeArtifacts, type RunResults } from "./artifacts.js";
+import { NETSPLIT_VERSION, startRecorders, writeReports, type Recorders, type RunResults } from "../report/index.js";
 import type { RunContext } from "./context.js";
 import { History, now } from "./history.js";
 import { randomSeed, seededRng } from "./rng.js";
 import { rel, runSteps, setupNodeWorkload, GLOBAL_REGISTER_TIMEOUT_MS } from "./steps.js";
 import { pgConverged } from "../checks/pg.js";
+import { globalNamesUnique } from "../checks/global.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
@@ -73,16 +74,24 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   const runDir = runDirFor(options.outDir ?? "runs", scenario.name, startedAt);
   writeFileSync(path.join(runDir, "scenario.yaml"), scenario.source.text);
   const history = new History(path.join(runDir, "history.msgpack"));
-  history.record("run_start", { scenario: scenario.name, file: scenario.source.file, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect });
+  history.record("run_start", { scenario: scenario.name, description: scenario.description, file: scenario.source.file, netsplit: NETSPLIT_VERSION, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect });
   progress(`netsplit: ${scenario.name} (seed ${seed}) -> ${runDir}`);
 
   const abort = new AbortController();
   const timeLimit = setTimeout(() => abort.abort(), scenario.limits.runTimeoutMs);
-  const removeHook = onInterrupt(() => history.record("interrupted", {}));
+  const removeHook = onInterrupt(() => {
+    history.record("interrupted", {});
+    try {
+      writeReports(runDir, history.entries);
+    } catch {
+      // the history is on disk: `netsplit report` can rebuild the reports
+    }
+  });
   const results: CheckResult[] = [];
   let cluster: StartedCluster | undefined;
   let error: string | undefined;
   let ctx: RunContext | undefined;
+  let recorders: Recorders | undefined;
   try {
     cluster = await startLocalCluster({
       nodes: scenario.cluster.nodes,
@@ -99,21 +108,23 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     });
     const c = cluster;
     const hello = c.agent(c.names[0]!).hello;
-    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, otp: hello.otp_release, elixir: hello.elixir, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
     progress(`${rel({ startedAt } as RunContext)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
     ctx = {
       scenario, cluster: c, history, rng: seededRng(seed), seed, progress, startedAt,
-      sides: null, lastHealAt: null,
+      sides: null, lastChangeAt: null,
       globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
-      hordeUnavailable: scenario.workload.horde.length > 0 || scenario.checks.some((k) => k.name.startsWith("horde.")) ? "Horde is not loaded on the nodes: hex.pm is unreachable here and no Horde code path was given" : null,
+      hordeUnavailable: hordeUnavailable(c, options.extraCodePaths ?? []),
       signal: abort.signal,
     };
     const context = ctx;
     c.on((e) => {
-      history.record(e.type, e.type === "node_event" ? { node: e.node, event: e.event } : { ...e, type: undefined }, e.at);
+      const { type, at, ...fields } = e;
+      history.record(type, fields, at);
       const line = describeEvent(e);
       if (line) progress(`${rel(context, e.at)}    ${line}`);
     });
+    recorders = startRecorders(context);
     await setupWorkload(context);
     await runSteps(context, scenario.steps, results);
     if (abort.signal.aborted) throw new Error(`the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`);
@@ -130,6 +141,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     progress(`error: ${error}`);
   } finally {
     clearTimeout(timeLimit);
+    await recorders?.stop();
     if (cluster) {
       await Promise.all(cluster.running().map((n) => cluster!.agent(n).call("global_probes_stop", {}, 2000).catch(() => undefined)));
       await cluster.stop();
@@ -138,28 +150,40 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   }
   const verdict = error ? "unknown" : overallVerdict(results);
   history.record("run_end", { verdict, error });
-  const runResults = writeArtifacts(runDir, { scenario, seed, startedAt, endedAt: now(), verdict, checks: results, error, history: history.entries });
+  const runResults = writeReports(runDir, history.entries);
   progress(`verdict: ${verdict.toUpperCase()}  (${runDir})`);
   return { results: runResults, runDir };
 }
 
+/** Why Horde cannot be used on these nodes, from what their agents report; null when it can. */
+function hordeUnavailable(cluster: StartedCluster, codePaths: readonly string[]): string | null {
+  const missing = cluster.running().filter((n) => cluster.agent(n).hello.horde !== true);
+  if (missing.length === 0) return null;
+  const where = codePaths.length ? `not found in the code paths given (${codePaths.join(", ")})` : "hex.pm is unreachable here and no Horde code path was given";
+  return `Horde.Registry is not loaded on ${missing.join(", ")}: ${where}`;
+}
+
 async function setupWorkload(ctx: RunContext): Promise<void> {
   const { workload } = ctx.scenario;
+  // :global syncs in the background after nodeup; let it finish so the timeline starts from
+  // one global view (otherwise a first-step conflict can come from the boot, not the fault)
+  await Promise.all(ctx.cluster.running().map((n) => ctx.cluster.agent(n).call("global_sync", {}, 10_000)));
   for (const g of workload.globalNames) {
     const outcome = await ctx.cluster.agent(g.node).call<Record<string, unknown>>("global_register", { name: g.name, timeout_ms: GLOBAL_REGISTER_TIMEOUT_MS }, GLOBAL_REGISTER_TIMEOUT_MS + 5000);
     ctx.history.record("global_register", { node: g.node, name: g.name, outcome, workload: true });
   }
   await setupNodeWorkload(ctx, ctx.cluster.names);
-  if (workload.pg.length > 0) {
-    const t0 = now();
-    while (now() - t0 < 10_000) {
-      const a = await pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at: { file: "", line: 0, column: 0, path: "" } });
-      if (a.verdict === "pass") break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  // the timeline starts from a converged workload, so what the checks see comes from the faults
+  const at = { file: "", line: 0, column: 0, path: "" };
+  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at }));
+  if (ctx.globalNames.size > 0) await untilPass(() => globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names: [...ctx.globalNames], at }));
   ctx.history.record("workload_ready", {});
   ctx.progress(`${rel(ctx)}  workload started (${workload.pg.length} pg groups, ${workload.globalNames.length} global names, ${workload.globalProbes.length} global probes)`);
+}
+
+async function untilPass(attempt: () => Promise<{ verdict: string }>, timeoutMs = 10_000): Promise<void> {
+  const t0 = now();
+  while (now() - t0 < timeoutMs && (await attempt()).verdict !== "pass") await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Every run ends healed: network faults removed and paused nodes resumed before the checks. */
@@ -169,7 +193,7 @@ async function finalHeal(ctx: RunContext): Promise<void> {
   for (const n of paused) cluster.resume(n);
   if (!cluster.faults.healed) {
     const f = await cluster.faults.heal();
-    ctx.lastHealAt = f.appliedAt;
+    ctx.lastChangeAt = f.appliedAt;
     ctx.sides = null;
     ctx.history.record("fault", { step: "final_heal", ...f }, f.startedAt);
   }

@@ -9,7 +9,8 @@ defmodule Netsplit.Agent.GlobalProbe do
 
   @spec start(String.t(), pos_integer(), pos_integer(), String.t() | nil) :: {:ok, pid()} | {:error, String.t()}
   def start(op, every_ms, timeout_ms, name) when op in @ops do
-    Task.Supervisor.start_child(Netsplit.Agent.Probes, fn -> loop(op, every_ms, timeout_ms, name, 1) end)
+    probe = :erlang.unique_integer([:positive]) |> Integer.to_string()
+    Task.Supervisor.start_child(Netsplit.Agent.Probes, fn -> loop(op, every_ms, timeout_ms, name, probe, 1) end)
   end
 
   def start(op, _, _, _), do: {:error, "unknown global probe op #{inspect(op)}; use one of #{Enum.join(@ops, ", ")}"}
@@ -21,11 +22,15 @@ defmodule Netsplit.Agent.GlobalProbe do
     length(children)
   end
 
-  defp loop(op, every_ms, timeout_ms, name, seq) do
+  # `global_op_start` goes out before each op, so an op still in flight when the run ends is
+  # known (and counted as blocked at least until then) even before its bound expires
+  defp loop(op, every_ms, timeout_ms, name, probe, seq) do
+    ids = %{"op" => op, "seq" => seq, "probe" => probe}
+    Events.publish(Map.merge(ids, %{"event" => "global_op_start", "started_us" => Netsplit.Agent.now_us()}))
     result = Timed.run(fn -> perform(op, name) end, timeout_ms)
-    Events.publish(Map.merge(result, %{"event" => "global_op", "op" => op, "seq" => seq}))
+    Events.publish(Map.merge(result, Map.put(ids, "event", "global_op")))
     Process.sleep(every_ms)
-    loop(op, every_ms, timeout_ms, name, seq + 1)
+    loop(op, every_ms, timeout_ms, name, probe, seq + 1)
   end
 
   defp perform("register_name", _name) do
