@@ -49,8 +49,8 @@ export async function runCheck(ctx: RunContext, check: Check, midRun: boolean): 
   let valueMs = last.valueMs;
   if (valueMs === undefined && checker.converges && last.verdict === "pass") {
     // time to converge: from the last fault or heal (an upper bound when the first attempt
-    // passed: it converged before we looked), else from the check's own start
-    valueMs = Math.round(decidedAt - (ctx.lastChangeAt ?? start));
+    // passed: it converged before we looked), else from the check's own start (0: it held at once)
+    valueMs = ctx.lastChangeAt === null && attempts === 1 ? 0 : Math.round(decidedAt - (ctx.lastChangeAt ?? start));
   }
   return {
     name: check.name,
