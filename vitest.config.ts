@@ -1,7 +1,14 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` (pure logic, parallel) and `integration` (real BEAM nodes and a real
-// Toxiproxy; files run one at a time so a 2-core machine is not overloaded and timings stay honest).
+// Three projects: `unit` (pure logic, parallel), `integration` (real BEAM nodes and a real
+// Toxiproxy; files run one at a time so a 2-core machine is not overloaded and timings stay honest)
+// and `examples` (examples/: the library as a user writes it, on real nodes too).
+//
+// The examples import "netsplit" by its package name. Node resolves a package's own name through
+// its exports map; the `netsplit-source` condition maps it to the TypeScript sources (no build
+// needed), next to Vite's default server conditions.
+const SOURCE_CONDITIONS = ["module", "node", "development|production", "netsplit-source"];
+
 export default defineConfig({
   test: {
     fileParallelism: false,
@@ -19,6 +26,15 @@ export default defineConfig({
           include: ["harness/src/**/*.int.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        ssr: { resolve: { conditions: SOURCE_CONDITIONS } },
+        test: {
+          name: "examples",
+          include: ["examples/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

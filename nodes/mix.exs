@@ -13,7 +13,22 @@ defmodule NetsplitAgent.MixProject do
       deps: [],
       # The application needs a running harness (NETSPLIT_SECRET); unit tests don't start it.
       aliases: [test: "test --no-start"],
-      elixirc_options: [warnings_as_errors: true]
+      elixirc_options: [warnings_as_errors: true],
+      releases: releases()
+    ]
+  end
+
+  # The release the docker runtime puts into node images (`netsplit images`): ERTS included, so
+  # the image needs only a glibc as new as the build host's. The agent application is only
+  # loaded by the boot script; rel/vm.args.eex boots it the same way the local runtime does
+  # (`Netsplit.Agent.boot/0`), configured by the same NETSPLIT_* environment variables.
+  defp releases do
+    [
+      netsplit_agent: [
+        include_executables_for: [:unix],
+        include_erts: true,
+        applications: [netsplit_agent: :load]
+      ]
     ]
   end
 

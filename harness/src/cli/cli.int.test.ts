@@ -263,12 +263,19 @@ describe("bad input: exit 254, nothing started", () => {
     expect(harnessChildren()).toEqual([]);
   });
 
-  it("`run --runtime docker` is refused with 254 while only the local runtime exists, before anything starts", async () => {
+  it("`run --runtime docker` where no Docker engine answers: the run says why and is unknown (exit 2)", async () => {
     const out = path.join(dir, "runs-docker");
-    const res = await cli("run", file("docker.yaml", PASS), "--runtime", "docker", "--out", out);
-    expect(res.code).toBe(254);
-    expect(res.err).toContain('runtime "docker" is not available');
-    expect(existsSync(out)).toBe(false);
+    const before = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${path.join(dir, "no-docker.sock")}`;
+    try {
+      const res = await cli("run", file("docker.yaml", PASS), "--runtime", "docker", "--out", out);
+      expect(res.code).toBe(2);
+      expect(res.out).toContain(`error: no Docker engine answers at unix://${path.join(dir, "no-docker.sock")}`);
+    } finally {
+      if (before === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = before;
+    }
+    expect(harnessChildren()).toEqual([]);
   });
 });
 

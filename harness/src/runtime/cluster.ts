@@ -1,22 +1,27 @@
 /**
- * A started cluster: N real BEAM nodes whose distribution traffic all crosses a real
- * toxiproxy-server, one proxy per directed pair, plus a direct control connection to every
- * node agent. Readiness is observed, never slept for: `startLocalCluster` resolves when every
- * agent reports a full mesh through its nodeup events.
+ * A started cluster: N real BEAM nodes whose distribution traffic all crosses a real Toxiproxy,
+ * one proxy per directed pair, plus a direct control connection to every node agent. Readiness
+ * is observed, never slept for: a cluster is returned when every agent reports a full mesh
+ * through its nodeup events.
+ *
+ * The cluster is the same on every runtime; a ClusterBackend (backend.ts) runs Toxiproxy and the
+ * nodes: `startLocalCluster` (processes on loopback, local.ts) or, through `startCluster("docker",
+ * ...)`, containers (docker/). Process faults (kill, stop, restart, pause, resume) go to the
+ * backend; operations on one node run in the order they were called.
  *
  * Lifecycle as types: `startLocalCluster(options)` gives a `StartedCluster`, which can be used
  * and stopped, never reconfigured; it is `AsyncDisposable` (`await using cluster = ...`).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { AgentClient, type AgentEvent } from "../agent/client.js";
 import { NetsplitError, UsageError } from "../errors.js";
 import { LinkFaults } from "../faults/link-faults.js";
-import { allProxies, proxyName } from "../faults/links.js";
-import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/server.js";
-import { freePorts } from "../util/ports.js";
-import { startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
+import { allProxies } from "../faults/links.js";
+import type { StartedToxiproxyServer } from "../toxiproxy/server.js";
+import type { ClusterBackend, NodeInstance, RuntimeName } from "./backend.js";
+import { LocalBackend } from "./local.js";
+import type { KernelFlags } from "./node-process.js";
 import { onInterrupt, sweepLeftovers } from "./reaper.js";
 
 export const NODE_NAME = /^[a-z][a-z0-9_]{0,30}$/;
@@ -45,8 +50,13 @@ export interface ClusterNode {
   readonly fullName: string;
   readonly distPort: number;
   state: NodeState;
+  /** Host PID of the node's BEAM (docker: of the container's main process). */
   pid: number;
+  /** Where the harness reaches the agent (docker: a port mapped to the container's control port). */
+  controlHost: string;
   controlPort: number;
+  /** docker runtime: the node's container. */
+  readonly containerId?: string;
 }
 
 /** Everything the cluster observes, as it happens. `at` is harness time, ms since the epoch. */
@@ -56,13 +66,12 @@ export type ClusterEvent =
   | { type: "agent_lost"; node: string; at: number; reason: string };
 
 export const DEFAULT_KERNEL: KernelFlags = { net_ticktime: 4, prevent_overlapping_partitions: true, net_setuptime: 2, connect_all: true };
-const HOST = "127.0.0.1";
 
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function expandNodes(nodes: number | readonly string[]): string[] {
+export function expandNodes(nodes: number | readonly string[]): string[] {
   const names = typeof nodes === "number" ? Array.from({ length: nodes }, (_, i) => `n${i + 1}`) : [...nodes];
   if (names.length < 2 || names.length > 64) throw new UsageError("bad_node_count", `a cluster needs 2..64 nodes, got ${names.length}`);
   for (const n of names) {
@@ -73,92 +82,121 @@ function expandNodes(nodes: number | readonly string[]): string[] {
   return names;
 }
 
-/** Starts Toxiproxy and every node, and waits for the full mesh. Cleans up if anything fails. */
-export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<ClusterOptions, "nodes">): Promise<StartedCluster> {
+export interface ClusterSetup {
+  names: string[];
+  kernel: KernelFlags;
+  reconnectMs: number | null;
+  bootTimeoutMs: number;
+  logDir: string | undefined;
+  extraCodePaths: string[];
+  /** Marks everything this run starts (process command lines, container labels). */
+  runId: string;
+  cookie: string;
+  secret: string;
+}
+
+/** Validates the options and draws the run's id, cookie and control secret. */
+export function clusterSetup(options: Partial<ClusterOptions> & Pick<ClusterOptions, "nodes">): ClusterSetup {
   const names = expandNodes(options.nodes);
-  const kernel: KernelFlags = { ...DEFAULT_KERNEL, ...options.kernel };
-  const reconnectMs = options.reconnect === false ? null : (options.reconnect?.intervalMs ?? 500);
-  const bootTimeoutMs = options.bootTimeoutMs ?? 30_000;
   const logDir = options.logDir;
   if (logDir) mkdirSync(logDir, { recursive: true });
+  return {
+    names,
+    kernel: { ...DEFAULT_KERNEL, ...options.kernel },
+    reconnectMs: options.reconnect === false ? null : (options.reconnect?.intervalMs ?? 500),
+    bootTimeoutMs: options.bootTimeoutMs ?? 30_000,
+    logDir,
+    extraCodePaths: [...(options.extraCodePaths ?? [])],
+    runId: `netsplit-${randomBytes(6).toString("hex")}`,
+    cookie: randomBytes(24).toString("hex"),
+    secret: randomBytes(32).toString("hex"),
+  };
+}
+
+/** Starts Toxiproxy and every node, and waits for the full mesh. Cleans up if anything fails. */
+export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<ClusterOptions, "nodes">): Promise<StartedCluster> {
+  const setup = clusterSetup(options);
   sweepLeftovers();
-
-  const runId = `netsplit-${randomBytes(6).toString("hex")}`;
-  const cookie = randomBytes(24).toString("hex");
-  const secret = randomBytes(32).toString("hex");
   const bootStart = nowMs();
-  const cluster = new StartedCluster(names, kernel, reconnectMs, secret, cookie);
-  const removeHook = onInterrupt(() => cluster.abortSync());
+  const backend = await LocalBackend.start({ ...setup, ...(options.toxiproxyServer ? { toxiproxyServer: options.toxiproxyServer } : {}) });
+  const cluster = new StartedCluster(backend, setup);
   try {
-    cluster.toxiproxy = await startToxiproxyServer({
-      host: HOST,
-      proxyMetrics: true,
-      ...(options.toxiproxyServer ? { binary: options.toxiproxyServer } : {}),
-      ...(logDir ? { logFile: path.join(logDir, "toxiproxy.log") } : {}),
-    });
-    const distPorts = await freePorts(HOST, names.length);
-    const fullName = (n: string) => `${n}@${HOST}`;
-    const proxies = await cluster.toxiproxy.api.populate(
-      names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({
-        name: proxyName(from, to),
-        listen: `${HOST}:0`,
-        upstream: `${HOST}:${distPorts[names.indexOf(to)]}`,
-      }))),
-    );
-    const listenOf = new Map(proxies.map((p) => [p.name, p.listen]));
-    cluster.faults = new LinkFaults(cluster.toxiproxy.api, names);
-    cluster.proxyListen = listenOf;
-
-    const specs = names.map((name, i): NodeProcessSpec => ({
-      name,
-      fullName: fullName(name),
-      host: HOST,
-      distPort: distPorts[i]!,
-      routes: Object.fromEntries(names.filter((p) => p !== name).map((p) => [fullName(p), listenOf.get(proxyName(name, p))!])),
-      cookie,
-      secret,
-      kernel,
-      reconnectMs,
-      runId,
-      bootTimeoutMs,
-      extraCodePaths: [...(options.extraCodePaths ?? [])],
-      ...(logDir ? { logFile: path.join(logDir, `${name}.log`) } : {}),
-    }));
-    await Promise.all(specs.map((spec) => cluster.launch(spec)));
-    await Promise.all(names.map((n) => cluster.agent(n).call("connect_all")));
-    await cluster.waitForMesh(Math.max(1000, bootTimeoutMs - (nowMs() - bootStart)));
-    cluster.bootMs = nowMs() - bootStart;
+    await cluster.boot(bootStart);
     return cluster;
   } catch (err) {
     await cluster.stop();
     throw err;
-  } finally {
-    removeHook();
   }
 }
 
+/** Options of `startCluster`: the cluster's, plus the docker runtime's (ignored by the local one). */
+export type AnyClusterOptions = Partial<ClusterOptions> & Pick<ClusterOptions, "nodes"> & {
+  /** Progress lines (image builds, sweeps) of the docker runtime. */
+  progress?: (line: string) => void;
+};
+
+/** Starts a cluster on the given runtime. The docker runtime (and testcontainers) loads only when asked for. */
+export async function startCluster(runtime: RuntimeName, options: AnyClusterOptions): Promise<StartedCluster> {
+  if (runtime === "local") return startLocalCluster(options);
+  const { startDockerCluster } = await import("./docker/cluster.js");
+  return startDockerCluster(options);
+}
+
 export class StartedCluster implements AsyncDisposable {
-  toxiproxy!: StartedToxiproxyServer;
-  faults!: LinkFaults;
-  proxyListen = new Map<string, string>();
+  readonly faults: LinkFaults;
   bootMs = 0;
   readonly nodes: ClusterNode[] = [];
-  private readonly specs = new Map<string, NodeProcessSpec>();
-  private readonly procs = new Map<string, RunningNodeProcess>();
+  readonly names: readonly string[];
+  readonly kernel: KernelFlags;
+  readonly reconnectMs: number | null;
+  /** The run's random distribution cookie (for `netsplit up`'s remote shells). */
+  readonly cookie: string;
+  readonly runId: string;
+  private readonly secret: string;
+  private readonly bootTimeoutMs: number;
+  private readonly instances = new Map<string, NodeInstance>();
   private readonly agents = new Map<string, AgentClient>();
   private readonly views = new Map<string, Set<string>>();
   private readonly listeners = new Set<(e: ClusterEvent) => void>();
   private readonly waiters = new Set<() => void>();
+  /** The container operation in flight per node: operations on one node run in call order. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private stopped = false;
+  /** SIGINT/SIGTERM: stop observing (no events from a cluster being torn down) and kill what can be. */
+  private readonly removeInterruptHook: () => void;
 
-  constructor(
-    readonly names: readonly string[],
-    readonly kernel: KernelFlags,
-    readonly reconnectMs: number | null,
-    private readonly secret: string,
-    /** The run's random distribution cookie (for `netsplit up`'s remote shells). */
-    readonly cookie: string,
-  ) {}
+  constructor(readonly backend: ClusterBackend, setup: ClusterSetup) {
+    this.removeInterruptHook = onInterrupt(() => this.abortSync());
+    this.names = setup.names;
+    this.kernel = setup.kernel;
+    this.reconnectMs = setup.reconnectMs;
+    this.cookie = setup.cookie;
+    this.runId = setup.runId;
+    this.secret = setup.secret;
+    this.bootTimeoutMs = setup.bootTimeoutMs;
+    this.faults = new LinkFaults(backend.toxiproxy.api, this.names);
+  }
+
+  get runtime(): RuntimeName {
+    return this.backend.runtime;
+  }
+
+  get toxiproxy(): StartedToxiproxyServer {
+    return this.backend.toxiproxy;
+  }
+
+  /** Proxy name -> "host:port" it listens on. */
+  get proxyListen(): ReadonlyMap<string, string> {
+    return this.backend.proxyListen;
+  }
+
+  /** @internal Starts every node, asks each to connect to all, waits for the full mesh. */
+  async boot(bootStart: number): Promise<void> {
+    await Promise.all(this.names.map((n) => this.launch(n)));
+    await Promise.all(this.names.map((n) => this.agent(n).call("connect_all")));
+    await this.waitForMesh(Math.max(1000, this.bootTimeoutMs - (nowMs() - bootStart)));
+    this.bootMs = nowMs() - bootStart;
+  }
 
   /** Subscribes to everything the cluster observes. Returns an unsubscribe function. */
   on(listener: (e: ClusterEvent) => void): () => void {
@@ -237,92 +275,127 @@ export class StartedCluster implements AsyncDisposable {
     this.emit({ type: "node_state", node: node.name, at: nowMs(), state, ...(detail ? { detail } : {}) });
   }
 
-  /** @internal Starts one node process and connects to its agent. */
-  async launch(spec: NodeProcessSpec): Promise<void> {
-    this.specs.set(spec.name, spec);
-    const proc = await startNodeProcess(spec);
-    this.procs.set(spec.name, proc);
-    let node = this.nodes.find((n) => n.name === spec.name);
+  /** Runs `op` after the operations already queued on `name`; never an unhandled rejection. */
+  private serial(name: string, op: () => Promise<void>): Promise<void> {
+    const prev = this.inFlight.get(name);
+    let run: Promise<void>;
+    if (prev) run = prev.then(op, op);
+    else {
+      try {
+        run = op();
+      } catch (err) {
+        run = Promise.reject(err);
+      }
+    }
+    const settled = run.catch(() => undefined);
+    this.inFlight.set(name, settled);
+    void settled.then(() => {
+      if (this.inFlight.get(name) === settled) this.inFlight.delete(name);
+    });
+    return run;
+  }
+
+  /** @internal Starts one node (again) and connects to its agent. */
+  async launch(name: string): Promise<void> {
+    const instance = await this.backend.startNode(name);
+    this.instances.set(name, instance);
+    let node = this.nodes.find((n) => n.name === name);
     if (!node) {
-      node = { name: spec.name, fullName: spec.fullName, distPort: spec.distPort, state: "running", pid: proc.pid, controlPort: proc.controlPort };
+      node = {
+        name,
+        fullName: this.backend.fullName(name),
+        distPort: this.backend.distPort(name),
+        state: "running",
+        pid: instance.pid,
+        controlHost: instance.controlHost,
+        controlPort: instance.controlPort,
+        ...(instance.containerId ? { containerId: instance.containerId } : {}),
+      };
       this.nodes.push(node);
       this.nodes.sort((a, b) => this.names.indexOf(a.name) - this.names.indexOf(b.name));
     } else {
-      node.pid = proc.pid;
-      node.controlPort = proc.controlPort;
+      node.pid = instance.pid;
+      node.controlHost = instance.controlHost;
+      node.controlPort = instance.controlPort;
     }
-    void proc.exited.then(({ code, signal }) => {
-      if (this.stopped || this.procs.get(spec.name) !== proc) return;
-      this.views.set(spec.name, new Set());
-      if (node.state === "running" || node.state === "paused") this.setState(node, "killed", `exited unexpectedly (code ${code}, signal ${signal})`);
+    const current = node;
+    void instance.exited.then(({ code, signal }) => {
+      if (this.stopped || this.instances.get(name) !== instance) return;
+      this.views.set(name, new Set());
+      if (current.state === "running" || current.state === "paused") this.setState(current, "killed", `exited unexpectedly (code ${code}, signal ${signal})`);
     });
-    const agent = await AgentClient.connect({ host: spec.host, port: proc.controlPort, secret: this.secret, name: spec.name });
-    this.agents.set(spec.name, agent);
+    const agent = await AgentClient.connect({ host: instance.controlHost, port: instance.controlPort, secret: this.secret, name });
+    this.agents.set(name, agent);
     const short = (full: string) => full.split("@")[0]!;
     const view = new Set<string>();
-    this.views.set(spec.name, view);
+    this.views.set(name, view);
     agent.onEvent((event) => {
       if (event.event === "nodeup" && event.node) view.add(short(event.node));
       if (event.event === "nodedown" && event.node) view.delete(short(event.node));
-      this.emit({ type: "node_event", node: spec.name, at: nowMs(), event });
+      this.emit({ type: "node_event", node: name, at: nowMs(), event });
     });
     agent.onClose((reason) => {
-      if (!this.stopped) this.emit({ type: "agent_lost", node: spec.name, at: nowMs(), reason });
+      if (!this.stopped) this.emit({ type: "agent_lost", node: name, at: nowMs(), reason });
     });
     const initial = await agent.call<{ nodes: string[] }>("view");
     for (const full of initial.nodes) view.add(short(full));
     if (node.state !== "running") this.setState(node, "running");
-    else this.emit({ type: "node_state", node: spec.name, at: nowMs(), state: "running" });
+    else this.emit({ type: "node_state", node: name, at: nowMs(), state: "running" });
   }
 
-  /** SIGKILL: peers see the TCP connections close at once. */
-  async kill(name: string): Promise<void> {
+  /** SIGKILL (docker kill): peers see the TCP connections close at once. */
+  kill(name: string): Promise<void> {
     const node = this.node(name);
-    const proc = this.procs.get(name);
-    if (!proc || node.state === "stopped" || node.state === "killed") return;
+    const instance = this.instances.get(name);
+    if (!instance || node.state === "stopped" || node.state === "killed") return Promise.resolve();
     this.setState(node, "killed");
-    proc.child.kill("SIGKILL");
-    await proc.exited;
-    this.views.set(name, new Set());
+    return this.serial(name, async () => {
+      await instance.kill();
+      this.views.set(name, new Set());
+    });
   }
 
-  /** Graceful stop (SIGTERM: OTP runs init:stop), SIGKILL after `graceMs`. */
-  async stopNode(name: string, graceMs = 5000): Promise<void> {
+  /** Graceful stop (SIGTERM: OTP runs init:stop; docker stop), SIGKILL after `graceMs`. */
+  stopNode(name: string, graceMs = 5000): Promise<void> {
     const node = this.node(name);
-    const proc = this.procs.get(name);
-    if (!proc || node.state === "stopped" || node.state === "killed") return;
-    if (node.state === "paused") proc.child.kill("SIGCONT");
+    const instance = this.instances.get(name);
+    if (!instance || node.state === "stopped" || node.state === "killed") return Promise.resolve();
     this.setState(node, "stopped");
-    proc.child.kill("SIGTERM");
-    const timer = setTimeout(() => proc.child.kill("SIGKILL"), graceMs);
-    await proc.exited;
-    clearTimeout(timer);
-    this.views.set(name, new Set());
+    return this.serial(name, async () => {
+      await instance.stop(graceMs);
+      this.views.set(name, new Set());
+    });
   }
 
   /** Stops the node (if running) and starts it again with the same name, ports and routes. */
   async restart(name: string): Promise<void> {
-    const spec = this.specs.get(name)!;
     await this.stopNode(name);
-    this.agents.get(name)?.close();
-    await this.launch(spec);
-    await this.agent(name).call("connect_all");
+    await this.serial(name, async () => {
+      this.agents.get(name)?.close();
+      await this.launch(name);
+      await this.agent(name).call("connect_all");
+    });
   }
 
-  /** SIGSTOP: the node freezes; peers notice only after net_ticktime. */
-  pause(name: string): void {
+  /**
+   * SIGSTOP (docker pause): the node freezes; peers notice only after net_ticktime. The state is
+   * "paused" at once; the returned promise resolves when the runtime has done it (local: at once).
+   */
+  pause(name: string): Promise<void> {
     const node = this.node(name);
     if (node.state !== "running") throw new UsageError("bad_node_state", `cannot pause ${name}: it is ${node.state}`);
-    this.procs.get(name)!.child.kill("SIGSTOP");
+    const instance = this.instances.get(name)!;
     this.setState(node, "paused");
+    return this.serial(name, () => instance.pause());
   }
 
-  /** SIGCONT. */
-  resume(name: string): void {
+  /** SIGCONT (docker unpause). */
+  resume(name: string): Promise<void> {
     const node = this.node(name);
     if (node.state !== "paused") throw new UsageError("bad_node_state", `cannot resume ${name}: it is ${node.state}, not paused`);
-    this.procs.get(name)!.child.kill("SIGCONT");
+    const instance = this.instances.get(name)!;
     this.setState(node, "running");
+    return this.serial(name, () => instance.resume());
   }
 
   /** Every directed proxy name, for metrics. */
@@ -330,22 +403,19 @@ export class StartedCluster implements AsyncDisposable {
     return allProxies(this.names);
   }
 
-  /** Kills everything right now, synchronously (signal handlers). */
+  /** Kills what can be killed right now, synchronously (signal handlers). */
   abortSync(): void {
     this.stopped = true;
     for (const a of this.agents.values()) a.close();
-    for (const p of this.procs.values()) p.child.kill("SIGKILL");
+    this.backend.abortSync();
   }
 
-  /** Stops every node and Toxiproxy. Idempotent; never throws. */
+  /** Stops every node and Toxiproxy (and, for docker, removes the containers and network). Idempotent; never throws. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.removeInterruptHook();
     for (const a of this.agents.values()) a.close();
-    await Promise.all([...this.procs.values()].map(async (p) => {
-      p.child.kill("SIGKILL");
-      await p.exited;
-    }));
-    await this.toxiproxy?.stop().catch(() => undefined);
+    await this.backend.stop().catch(() => undefined);
     for (const w of [...this.waiters]) w();
   }
 

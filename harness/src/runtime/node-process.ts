@@ -51,9 +51,18 @@ export interface RunningNodeProcess {
 
 const READY = /netsplit-agent ready control_port=(\d+)/;
 
+/** The `-kernel` flags of a scenario, as erl arguments (both runtimes). */
+export function kernelArgs(k: KernelFlags): string[] {
+  return [
+    "-kernel", "net_ticktime", String(k.net_ticktime),
+    "-kernel", "prevent_overlapping_partitions", String(k.prevent_overlapping_partitions),
+    "-kernel", "net_setuptime", String(k.net_setuptime),
+    "-kernel", "connect_all", String(k.connect_all),
+  ];
+}
+
 export function nodeArgs(spec: NodeProcessSpec): string[] {
   const paths = beamPaths();
-  const k = spec.kernel;
   const ip = `{${spec.host.split(".").join(",")}}`;
   return [
     "-noinput",
@@ -62,17 +71,15 @@ export function nodeArgs(spec: NodeProcessSpec): string[] {
     "-start_epmd", "false",
     "-epmd_module", "Elixir.Netsplit.Epmd",
     "-kernel", "inet_dist_use_interface", ip,
-    "-kernel", "net_ticktime", String(k.net_ticktime),
-    "-kernel", "prevent_overlapping_partitions", String(k.prevent_overlapping_partitions),
-    "-kernel", "net_setuptime", String(k.net_setuptime),
-    "-kernel", "connect_all", String(k.connect_all),
+    ...kernelArgs(spec.kernel),
     "-netsplit_run", spec.runId,
     "-pa", ...paths.elixirEbins, paths.agentEbin, ...(spec.extraCodePaths ?? []),
     "-eval", "'Elixir.Netsplit.Agent':boot().",
   ];
 }
 
-export function startNodeProcess(spec: NodeProcessSpec): Promise<RunningNodeProcess> {
+/** Starts a node; `onSpawn` sees the child at once, before it is ready (for cleanup on failure). */
+export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildProcess) => void): Promise<RunningNodeProcess> {
   const { erl } = beamPaths();
   const child = spawn(erl, nodeArgs(spec), {
     stdio: ["pipe", "pipe", "pipe"],
@@ -92,6 +99,7 @@ export function startNodeProcess(spec: NodeProcessSpec): Promise<RunningNodeProc
   const pid = child.pid;
   if (pid === undefined) return Promise.reject(new ProcessError("node_spawn_failed", `could not start ${spec.name}: ${erl} did not spawn`));
   track({ pid, label: `node ${spec.name}`, marker: spec.runId });
+  onSpawn?.(child);
 
   const lines: string[] = [];
   const log: WriteStream | undefined = spec.logFile ? createWriteStream(spec.logFile, { flags: "a" }) : undefined;

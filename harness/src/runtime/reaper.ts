@@ -3,6 +3,11 @@
  * them), on SIGINT/SIGTERM (handlers installed here kill everything tracked, then exit with
  * 130/143), and after the harness itself was SIGKILLed (each harness keeps a pid file under
  * `.netsplit/pids/`; the next harness sweeps the files whose owner is dead).
+ *
+ * What cannot be killed synchronously (containers and networks of the docker runtime) registers
+ * an async cleanup with `onInterruptCleanup`: on SIGINT/SIGTERM those run, bounded by
+ * `INTERRUPT_CLEANUP_LIMIT_MS`, before the exit; a second signal exits at once. (Containers of a
+ * SIGKILLed harness are swept by label at the next docker run: runtime/docker/sweep.ts.)
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,6 +22,10 @@ export interface Tracked {
 
 const tracked = new Map<number, Tracked>();
 const interruptHooks = new Set<() => void>();
+const interruptCleanups = new Map<() => Promise<void>, string>();
+
+/** How long SIGINT/SIGTERM waits for the async cleanups (container removal) before exiting. */
+export const INTERRUPT_CLEANUP_LIMIT_MS = 20_000;
 
 function pidFile(): string {
   return path.join(stateDir(), "pids", `${process.pid}.json`);
@@ -43,7 +52,22 @@ export function track(entry: Tracked): void {
 
 export function untrack(pid: number): void {
   if (tracked.delete(pid)) persist();
-  if (tracked.size === 0) removeHandlers();
+  if (tracked.size === 0 && interruptCleanups.size === 0) removeHandlers();
+}
+
+/**
+ * Runs `cleanup` (awaited, at most INTERRUPT_CLEANUP_LIMIT_MS for all of them) when SIGINT or
+ * SIGTERM arrives, after the sync hooks and the process kills; `what` names what it removes
+ * ("the containers and network of netsplit-1a2b"). The signal handlers stay installed while a
+ * cleanup is registered. Returns the function that unregisters it.
+ */
+export function onInterruptCleanup(cleanup: () => Promise<void>, what: string): () => void {
+  installHandlers();
+  interruptCleanups.set(cleanup, what);
+  return () => {
+    interruptCleanups.delete(cleanup);
+    if (tracked.size === 0 && interruptCleanups.size === 0) removeHandlers();
+  };
 }
 
 /** Runs `hook` synchronously when an interrupt arrives, before the processes are killed. */
@@ -64,8 +88,22 @@ function killAll(): void {
   persist();
 }
 
+let interrupted = false;
+/** stderr as it was before an interrupt muted the program's own output. */
+let say: (text: string) => boolean = (text) => process.stderr.write(text);
+
+/** True once SIGINT/SIGTERM arrived: work that fails because its cleanup ran should stay quiet. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
 function onSignal(signal: NodeJS.Signals, code: number): () => void {
   return () => {
+    if (interrupted) {
+      say(`\nnetsplit: ${signal} again: exiting now; what is left is swept at the next run\n`);
+      process.exit(code);
+    }
+    interrupted = true;
     for (const hook of interruptHooks) {
       try {
         hook();
@@ -74,8 +112,30 @@ function onSignal(signal: NodeJS.Signals, code: number): () => void {
       }
     }
     killAll();
-    process.stderr.write(`\nnetsplit: ${signal} received, every node and proxy stopped\n`);
-    process.exit(code);
+    const cleanups = [...interruptCleanups.keys()];
+    if (cleanups.length === 0) {
+      process.stderr.write(`\nnetsplit: ${signal} received, every node and proxy stopped\n`);
+      process.exit(code);
+    }
+    // The rest of the program keeps running while the cleanups do; what it would print now is
+    // the fallout of the teardown (closed agents, failed calls), so only the reaper speaks.
+    say = process.stderr.write.bind(process.stderr);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    say(`\nnetsplit: ${signal} received, removing ${[...interruptCleanups.values()].join(", ")}...\n`);
+    const started = performance.now();
+    const limit = new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), INTERRUPT_CLEANUP_LIMIT_MS).unref());
+    const all = Promise.allSettled(cleanups.map((c) => c())).then((rs) => {
+      const failed = rs.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      return failed.length === 0 ? "done" : `failed: ${failed.map((f) => String((f.reason as Error)?.message ?? f.reason)).join("; ")}`;
+    });
+    void Promise.race([all, limit]).then((outcome) => {
+      const ms = Math.round(performance.now() - started);
+      if (outcome === "done") say(`netsplit: everything removed (${ms} ms)\n`);
+      else if (outcome === "timeout") say(`netsplit: cleanup still running after ${ms} ms: exiting; the next run sweeps what is left\n`);
+      else say(`netsplit: cleanup ${outcome}; the next run sweeps what is left\n`);
+      process.exit(code);
+    });
   };
 }
 

@@ -2,12 +2,26 @@
  * Where netsplit finds its own files and the tools it runs: the repository root, the state
  * folder (`.netsplit/`: tools, pid files), the BEAM executables and the compiled node agent.
  */
-import { existsSync, readdirSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrerequisiteError } from "../errors.js";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/**
+ * The package root: the nearest ancestor of this module whose package.json is named "netsplit"
+ * (the sources sit at harness/src/util, the build at dist/harness/src/util).
+ */
+export const REPO_ROOT = ((): string => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown }).name === "netsplit") return dir;
+    } catch {
+      // no (readable) package.json here: keep walking up
+    }
+    if (path.dirname(dir) === dir) return path.resolve(here, "../../..");
+  }
+})();
 
 /** The state folder: `NETSPLIT_STATE_DIR`, or `<repo>/.netsplit`. */
 export function stateDir(): string {

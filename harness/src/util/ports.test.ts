@@ -42,3 +42,16 @@ describe("freePorts", () => {
     await expect(freePorts("192.0.2.1", 1)).rejects.toThrow(/cannot listen on 192\.0\.2\.1:0/);
   });
 });
+
+describe("freeFixedPorts", () => {
+  it("returns distinct bindable ports below the kernel's ephemeral range", async () => {
+    const { ephemeralRange, freeFixedPorts } = await import("./ports.js");
+    const [lo] = ephemeralRange();
+    const ports = await freeFixedPorts("127.0.0.1", 24);
+    expect(new Set(ports).size).toBe(24);
+    for (const p of ports) {
+      expect(p).toBeGreaterThanOrEqual(10_000);
+      expect(p).toBeLessThan(lo);
+    }
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The docker runtime: the same StartedCluster as the local runtime, with its nodes and its
+ * Toxiproxy in containers on a user-defined network of the run (see containers.ts for the
+ * wiring). `startDockerCluster` checks the engine, sweeps what dead runs left behind, makes sure
+ * the images exist (building or pulling them, and saying so), then boots the cluster and waits
+ * for the full mesh. `bootMs` counts from the network's creation: image builds are not boot time.
+ *
+ * Cleanup: every container and the network carry the run's labels (labels.ts). The end of the
+ * run removes them by label, and so does SIGINT/SIGTERM (an async cleanup registered with the
+ * reaper); a harness killed outright leaves them to the next run's sweep.
+ */
+import path from "node:path";
+import { StartedNetwork } from "testcontainers";
+import { proxyName } from "../../faults/links.js";
+import { ToxiproxyApi } from "../../toxiproxy/api.js";
+import type { StartedToxiproxyServer } from "../../toxiproxy/server.js";
+import type { ClusterBackend, NodeInstance } from "../backend.js";
+import { clusterSetup, nowMs, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
+import { kernelArgs } from "../node-process.js";
+import { onInterruptCleanup } from "../reaper.js";
+import { DIST_PORT, NodeContainer, nodeAlias, PROXY_PORT_BASE, startToxiproxyContainer, TOXIPROXY_ALIAS, type RunContext, type StartedToxiproxyContainer } from "./containers.js";
+import { dockerClient, type Dockerode } from "./engine.js";
+import { ensureImages, type ImageSet } from "./images.js";
+import { runLabels } from "./labels.js";
+import { removeRun, sweepDockerLeftovers } from "./sweep.js";
+
+export class DockerBackend implements ClusterBackend {
+  readonly runtime = "docker";
+  readonly proxyListen: ReadonlyMap<string, string>;
+  private readonly containers = new Map<string, NodeContainer>();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly ctx: RunContext,
+    private readonly setup: ClusterSetup,
+    readonly images: ImageSet,
+    readonly toxiproxy: StartedToxiproxyServer,
+    private readonly toxiproxyContainer: StartedToxiproxyContainer,
+    private readonly unregisterCleanup: () => void,
+  ) {
+    this.proxyListen = new Map(this.proxies().map((p) => [p.name, p.listen]));
+  }
+
+  /** The run's network and Toxiproxy container, with every proxy created. */
+  static async start(setup: ClusterSetup, images: ImageSet): Promise<DockerBackend> {
+    const { client, engine } = await dockerClient();
+    const docker = client.container.dockerode;
+    const labels = runLabels(setup.runId);
+    const unregister = onInterruptCleanup(async () => void (await removeRun(docker, setup.runId)), `the containers and network of ${setup.runId}`);
+    try {
+      const created = await client.network.create({ Name: setup.runId, Driver: "bridge", CheckDuplicate: true, Labels: labels });
+      const ctx: RunContext = { client, network: new StartedNetwork(client, setup.runId, created), runId: setup.runId, labels, loopback: engine.local };
+      const tp = await startToxiproxyContainer(ctx, images.toxiproxy, setup.logDir ? path.join(setup.logDir, "toxiproxy.log") : undefined, setup.bootTimeoutMs);
+      const url = `http://${tp.host}:${tp.apiPort}`;
+      const api = new ToxiproxyApi(url);
+      const stop = async () => void (await tp.started.stop({ remove: true, timeout: 0 }).catch(() => undefined));
+      const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: await api.version(), api, stop, [Symbol.asyncDispose]: stop };
+      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister);
+      await api.populate(backend.proxies());
+      return backend;
+    } catch (err) {
+      await removeRun(docker, setup.runId).catch(() => undefined);
+      unregister();
+      throw err;
+    }
+  }
+
+  /** Proxy `X_to_Y` listens on its own port of the Toxiproxy container and forwards to Y's alias. */
+  private proxies(): { name: string; listen: string; upstream: string }[] {
+    const { names } = this.setup;
+    return names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({ name: proxyName(from, to), to })))
+      .map(({ name, to }, i) => ({ name, listen: `0.0.0.0:${PROXY_PORT_BASE + i}`, upstream: `${nodeAlias(to)}:${DIST_PORT}` }));
+  }
+
+  fullName(name: string): string {
+    return `${name}@${nodeAlias(name)}`;
+  }
+
+  distPort(): number {
+    return DIST_PORT;
+  }
+
+  /** NETSPLIT_ROUTES of `name`: each peer -> toxiproxy:<port of proxy name_to_peer>. */
+  routes(name: string): string {
+    return this.setup.names.filter((p) => p !== name)
+      .map((p) => `${this.fullName(p)}=${TOXIPROXY_ALIAS}:${this.proxyListen.get(proxyName(name, p))!.split(":")[1]}`)
+      .join(",");
+  }
+
+  private nodeContainer(name: string): NodeContainer {
+    let c = this.containers.get(name);
+    if (!c) {
+      const s = this.setup;
+      const codePaths = s.extraCodePaths.map((p) => path.resolve(p));
+      c = new NodeContainer(this.ctx, {
+        name,
+        image: this.images.node,
+        env: {
+          RELEASE_NODE: this.fullName(name),
+          RELEASE_COOKIE: s.cookie,
+          NETSPLIT_SECRET: s.secret,
+          NETSPLIT_ROUTES: this.routes(name),
+          NETSPLIT_RECONNECT_MS: s.reconnectMs === null ? "off" : String(s.reconnectMs),
+          ERL_FLAGS: [...kernelArgs(s.kernel), "-netsplit_run", s.runId, ...(codePaths.length ? ["-pa", ...codePaths] : [])].join(" "),
+        },
+        codePaths,
+        bootTimeoutMs: s.bootTimeoutMs,
+        logFile: s.logDir ? path.join(s.logDir, `${name}.log`) : undefined,
+      });
+      this.containers.set(name, c);
+    }
+    return c;
+  }
+
+  startNode(name: string): Promise<NodeInstance> {
+    return this.nodeContainer(name).start();
+  }
+
+  /** Nothing can be removed synchronously: the reaper runs this run's async cleanup on a signal. */
+  abortSync(): void {}
+
+  /** Removes every container and the network of the run (by label), and flushes the logs. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const docker: Dockerode = this.ctx.client.container.dockerode;
+      await removeRun(docker, this.setup.runId).catch(() => undefined);
+      await Promise.all([this.toxiproxyContainer.log, ...[...this.containers.values()].map((c) => c.log)].map((l) => l.close()));
+      this.unregisterCleanup();
+    })();
+    return this.stopping;
+  }
+}
+
+/** Starts a cluster on the docker runtime; see the header. Cleans up if anything fails. */
+export async function startDockerCluster(options: AnyClusterOptions): Promise<StartedCluster> {
+  const progress = options.progress ?? (() => undefined);
+  const setup = clusterSetup(options);
+  const { client, engine } = await dockerClient();
+  const swept = await sweepDockerLeftovers(client.container.dockerode);
+  if (swept.containers.length + swept.networks.length > 0) {
+    progress(`docker: removed what earlier runs left behind: ${[...swept.containers, ...swept.networks].join(", ")}`);
+  }
+  const { set } = await ensureImages({ progress });
+  progress(`docker: engine ${engine.serverVersion} (${engine.storageDriver}) at ${engine.endpoint}; images ${set.node}, ${set.toxiproxy}`);
+  const bootStart = nowMs();
+  const backend = await DockerBackend.start(setup, set);
+  const cluster = new StartedCluster(backend, setup);
+  try {
+    await cluster.boot(bootStart);
+    return cluster;
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}

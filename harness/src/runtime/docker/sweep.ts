@@ -1,0 +1,83 @@
+/**
+ * Removing containers and networks by label. `removeRun` is how a run ends (and what SIGINT or
+ * SIGTERM does): everything labelled with its run id. `sweepDockerLeftovers` runs at the start of
+ * every docker run and removes what runs whose harness died (SIGKILL, crash, power loss) left
+ * behind: resources labelled `netsplit=1` whose `netsplit.owner` is no longer alive (and build-step
+ * containers an engine failed to remove, see staleBuildSteps).
+ */
+import { LABEL, ownerState } from "./labels.js";
+import type { Dockerode } from "./engine.js";
+
+export interface Removed {
+  containers: string[];
+  networks: string[];
+}
+
+interface Listed {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+async function listContainers(docker: Dockerode, label: string): Promise<Listed[]> {
+  const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [label] }) });
+  return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), labels: c.Labels ?? {} }));
+}
+
+async function listNetworks(docker: Dockerode, label: string): Promise<Listed[]> {
+  const list = await docker.listNetworks({ filters: JSON.stringify({ label: [label] }) });
+  return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+}
+
+function isGone(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  return status === 404 || status === 409 && /already in progress/.test(String((err as Error).message));
+}
+
+async function removeContainers(docker: Dockerode, items: Listed[]): Promise<string[]> {
+  await Promise.all(items.map((c) => docker.getContainer(c.id).remove({ force: true, v: true }).catch((err: unknown) => {
+    if (!isGone(err)) throw err;
+  })));
+  return items.map((c) => c.name);
+}
+
+async function removeNetworks(docker: Dockerode, items: Listed[]): Promise<string[]> {
+  await Promise.all(items.map((n) => docker.getNetwork(n.id).remove().catch((err: unknown) => {
+    if (!isGone(err)) throw err;
+  })));
+  return items.map((n) => n.name);
+}
+
+/** Removes every container, then every network, labelled with this run id. */
+export async function removeRun(docker: Dockerode, runId: string): Promise<Removed> {
+  const selector = `${LABEL.run}=${runId}`;
+  const containers = await removeContainers(docker, await listContainers(docker, selector));
+  const networks = await removeNetworks(docker, await listNetworks(docker, selector));
+  return { containers, networks };
+}
+
+/** Build-step containers older than this are no build's any more (a step takes seconds). */
+const STALE_BUILD_STEP_S = 600;
+
+/**
+ * The classic builder makes a container per Dockerfile step and removes it (we build with rm and
+ * forcerm, and a cancelled build is removed too: build.int.test.ts). Should an engine fail to,
+ * what is left is never started, runs a "#(nop)" step and carries our images' netsplit.image label.
+ */
+async function staleBuildSteps(docker: Dockerode): Promise<Listed[]> {
+  const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [LABEL.image], status: ["created"] }) });
+  return list
+    .filter((c) => c.Command.includes("#(nop)") && Date.now() / 1000 - c.Created > STALE_BUILD_STEP_S)
+    .map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), labels: c.Labels ?? {} }));
+}
+
+/** Removes what dead harnesses left behind; resources of live harnesses (and other machines') stay. */
+export async function sweepDockerLeftovers(docker: Dockerode): Promise<Removed & { kept: number }> {
+  const selector = `${LABEL.netsplit}=1`;
+  const [containers, networks, buildSteps] = await Promise.all([listContainers(docker, selector), listNetworks(docker, selector), staleBuildSteps(docker)]);
+  const orphan = (x: Listed) => x.labels[LABEL.run] !== undefined && ownerState(x.labels[LABEL.owner]) === "dead";
+  const removedContainers = await removeContainers(docker, [...containers.filter(orphan), ...buildSteps]);
+  const removedNetworks = await removeNetworks(docker, networks.filter(orphan));
+  const kept = containers.length + buildSteps.length - removedContainers.length + networks.length - removedNetworks.length;
+  return { containers: removedContainers, networks: removedNetworks, kept };
+}
