@@ -7,17 +7,23 @@ import { UsageError } from "../errors.js";
 import { writeSummary } from "../report/index.js";
 import { runScenario } from "../runner/run.js";
 import { formatIssue } from "../scenario/issues.js";
+import { hordePathFromEnv, parseHordePath, HORDE_PATH_ENV } from "../horde/supply.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import type { Scenario } from "../scenario/model.js";
 import { scenarioFiles } from "./files.js";
 import { EXIT, type CliIo } from "./io.js";
 
-export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime local|docker] [--out DIR] [--seed N] [--reporter human|json]
+export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime local|docker] [--out DIR] [--seed N] [--reporter human|json] [--horde-path DIR[:DIR...]]
 
 Runs scenario files: boots the cluster, runs the workload and the steps, heals, runs the checks
 and writes a run directory DIR/<scenario>/<start-time>/ (default DIR: runs) with results.json,
 report.md, report.html, junit.xml, the history and the node logs. With several scenarios it
 also writes DIR/summary.md and DIR/summary.json, one line per scenario.
+
+Horde is not part of netsplit: --horde-path (repeatable, or colon-separated; default: the
+${HORDE_PATH_ENV} environment variable) gives every node the ebin directories of Horde and the
+applications it needs (a mix _build/<env>/lib directory stands for all its */ebin). Without it,
+Horde workloads and checks are reported as skipped, with the reason.
 
 Exit codes: 0 all checks passed, 1 a check failed, 2 a check was unknown, 254 bad input.
 
@@ -25,6 +31,7 @@ Examples:
   netsplit run scenarios/majority-minority-split.yaml
   netsplit run scenarios/ --out /tmp/runs --seed 42
   netsplit run my.yaml --reporter json | jq .verdict
+  netsplit run scenarios/horde-split-many-keys.yaml --horde-path ~/horde_libs/_build/prod/lib
 `;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -35,6 +42,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       out: { type: "string" },
       seed: { type: "string" },
       reporter: { type: "string" },
+      "horde-path": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -53,6 +61,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     seed = Number(values.seed);
     if (!Number.isSafeInteger(seed)) throw new UsageError("bad_flag", `--seed must be an integer, got "${values.seed}"`);
   }
+  const hordeFlag = values["horde-path"];
+  const extraCodePaths = hordeFlag && hordeFlag.length > 0 ? parseHordePath(hordeFlag) : hordePathFromEnv();
   const scenarios: Scenario[] = [];
   let invalid = 0;
   for (const file of scenarioFiles(positionals)) {
@@ -75,6 +85,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       ...(values.out ? { outDir: values.out } : {}),
       ...(runtime ? { runtime: runtime as "local" | "docker" } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      extraCodePaths,
       progress,
     });
     verdicts.push(results.verdict);

@@ -6,11 +6,15 @@
  * - `pg_sample` { views: { node: { "scope/group": { origin node: members } } }, silent }: every
  *   running node's :pg view every PG_SAMPLE_MS, so the report can show membership over time.
  *
- * Both are best effort: a failed sample is skipped, never an error of the run.
+ * - `horde_sample` { views: { node: { workers, registered, found } }, anomalies, clean }: the
+ *   Horde census every HORDE_SAMPLE_MS once the workload is ready (see horde/sampler.ts).
+ *
+ * All are best effort: a failed sample is skipped, never an error of the run.
  */
 import type { RunContext } from "../runner/context.js";
 import { now, type HistoryEntry } from "../runner/history.js";
 import { parseProxyCounters } from "./metrics.js";
+import { sampleHorde } from "../horde/sampler.js";
 
 export const PG_SAMPLE_MS = 500;
 const SAMPLE_TIMEOUT_MS = 1000;
@@ -22,7 +26,7 @@ export interface Recorders {
 }
 
 export function startRecorders(ctx: RunContext): Recorders {
-  const stops = [recordMetricsAroundFaults(ctx), samplePg(ctx)];
+  const stops = [recordMetricsAroundFaults(ctx), samplePg(ctx), sampleHorde(ctx)];
   return {
     async stop() {
       await Promise.all(stops.map((s) => s()));

@@ -41,7 +41,7 @@ export async function runNemesis(ctx: RunContext, step: NemesisStep): Promise<vo
       case "kill": case "pause": case "restart": {
         if (cluster.node(node).state !== "running") break;
         if (kind === "kill") await cluster.kill(node);
-        else if (kind === "pause") cluster.pause(node);
+        else if (kind === "pause") await cluster.pause(node);
         else await cluster.restart(node);
         ctx.lastChangeAt = now();
         ctx.history.record("fault", { step: `${step.at.path}#nemesis`, kind, nodes: [node], startedAt, appliedAt: ctx.lastChangeAt, nemesis: true }, startedAt);
@@ -65,7 +65,7 @@ export async function undo(ctx: RunContext): Promise<void> {
   }
   for (const n of cluster.nodes) {
     if (n.state === "paused") {
-      cluster.resume(n.name);
+      await cluster.resume(n.name);
       ctx.history.record("fault", { step: "nemesis", kind: "resume", nodes: [n.name], startedAt: now(), appliedAt: now(), nemesis: true });
     } else if (n.state === "killed") {
       await cluster.restart(n.name);

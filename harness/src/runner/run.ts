@@ -6,9 +6,8 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { overallVerdict, runCheck, type CheckResult } from "../checks/index.js";
-import { UsageError } from "../errors.js";
 import { onInterrupt } from "../runtime/reaper.js";
-import { startLocalCluster, type ClusterEvent, type StartedCluster } from "../runtime/cluster.js";
+import { startCluster, type ClusterEvent, type StartedCluster } from "../runtime/cluster.js";
 import type { Scenario } from "../scenario/model.js";
 import { NETSPLIT_VERSION, startRecorders, writeReports, type Recorders, type RunResults } from "../report/index.js";
 import type { RunContext } from "./context.js";
@@ -17,6 +16,8 @@ import { randomSeed, seededRng } from "./rng.js";
 import { rel, runSteps, setupNodeWorkload, GLOBAL_REGISTER_TIMEOUT_MS } from "./steps.js";
 import { pgConverged } from "../checks/pg.js";
 import { globalNamesUnique } from "../checks/global.js";
+import { hordeUnavailable } from "../horde/supply.js";
+import { spawnHordeKeys } from "../horde/workload.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
@@ -27,7 +28,10 @@ export interface RunOptions {
   seed: number;
   /** Receives progress lines (no newline). Default: none. */
   progress: (line: string) => void;
-  /** Extra code paths for every node (e.g. Horde's ebins). */
+  /**
+   * Extra code paths for every node (`-pa`), e.g. Horde's ebin directories (the CLI's
+   * `--horde-path` / NETSPLIT_HORDE_PATH; `hordePathFromEnv()` reads the variable). Default: none.
+   */
   extraCodePaths: readonly string[];
 }
 
@@ -67,7 +71,6 @@ function describeEvent(e: ClusterEvent): string | null {
 
 export async function runScenario(scenario: Scenario, options: Partial<RunOptions> = {}): Promise<RunOutcome> {
   const runtime = options.runtime ?? scenario.cluster.runtime;
-  if (runtime !== "local") throw new UsageError("runtime_unavailable", `runtime "${runtime}" is not available in this version of netsplit; use --runtime local`);
   const progress = options.progress ?? (() => undefined);
   const seed = options.seed ?? scenario.seed ?? randomSeed();
   const startedAt = now();
@@ -93,7 +96,8 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   let ctx: RunContext | undefined;
   let recorders: Recorders | undefined;
   try {
-    cluster = await startLocalCluster({
+    cluster = await startCluster(runtime, {
+      progress,
       nodes: scenario.cluster.nodes,
       kernel: {
         net_ticktime: scenario.cluster.kernel.netTicktimeSeconds,
@@ -114,7 +118,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       scenario, cluster: c, history, rng: seededRng(seed), seed, progress, startedAt,
       sides: null, lastChangeAt: null,
       globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
-      hordeUnavailable: hordeUnavailable(c, options.extraCodePaths ?? []),
+      hordeUnavailable: await hordeUnavailable(c, options.extraCodePaths ?? [], scenario.workload.horde.length > 0),
       signal: abort.signal,
     };
     const context = ctx;
@@ -155,14 +159,6 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   return { results: runResults, runDir };
 }
 
-/** Why Horde cannot be used on these nodes, from what their agents report; null when it can. */
-function hordeUnavailable(cluster: StartedCluster, codePaths: readonly string[]): string | null {
-  const missing = cluster.running().filter((n) => cluster.agent(n).hello.horde !== true);
-  if (missing.length === 0) return null;
-  const where = codePaths.length ? `not found in the code paths given (${codePaths.join(", ")})` : "hex.pm is unreachable here and no Horde code path was given";
-  return `Horde.Registry is not loaded on ${missing.join(", ")}: ${where}`;
-}
-
 async function setupWorkload(ctx: RunContext): Promise<void> {
   const { workload } = ctx.scenario;
   // :global syncs in the background after nodeup; let it finish so the timeline starts from
@@ -173,12 +169,18 @@ async function setupWorkload(ctx: RunContext): Promise<void> {
     ctx.history.record("global_register", { node: g.node, name: g.name, outcome, workload: true });
   }
   await setupNodeWorkload(ctx, ctx.cluster.names);
+  await spawnHordeKeys(ctx);
   // the timeline starts from a converged workload, so what the checks see comes from the faults
   const at = { file: "", line: 0, column: 0, path: "" };
   if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at }));
   if (ctx.globalNames.size > 0) await untilPass(() => globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names: [...ctx.globalNames], at }));
   ctx.history.record("workload_ready", {});
-  ctx.progress(`${rel(ctx)}  workload started (${workload.pg.length} pg groups, ${workload.globalNames.length} global names, ${workload.globalProbes.length} global probes)`);
+  const horde = workload.horde.length === 0 ? "" : ctx.hordeUnavailable ? ", Horde skipped: Horde is not available" : `, ${workload.horde.reduce((s, h) => s + h.keys, 0)} Horde keys`;
+  ctx.progress(`${rel(ctx)}  workload started (${workload.pg.length} pg groups, ${workload.globalNames.length} global names, ${workload.globalProbes.length} global probes${horde})`);
+  if (workload.horde.length > 0 && ctx.hordeUnavailable) {
+    ctx.history.record("horde_skipped", { reason: `Horde is not available (${ctx.hordeUnavailable})` });
+    ctx.progress(`${rel(ctx)}  SKIPPED the Horde workload: Horde is not available (${ctx.hordeUnavailable})`);
+  }
 }
 
 async function untilPass(attempt: () => Promise<{ verdict: string }>, timeoutMs = 10_000): Promise<void> {
@@ -190,7 +192,7 @@ async function untilPass(attempt: () => Promise<{ verdict: string }>, timeoutMs 
 async function finalHeal(ctx: RunContext): Promise<void> {
   const { cluster } = ctx;
   const paused = cluster.nodes.filter((n) => n.state === "paused").map((n) => n.name);
-  for (const n of paused) cluster.resume(n);
+  for (const n of paused) await cluster.resume(n);
   if (!cluster.faults.healed) {
     const f = await cluster.faults.heal();
     ctx.lastChangeAt = f.appliedAt;

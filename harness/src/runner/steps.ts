@@ -11,6 +11,7 @@ import type { PartitionShape, Step } from "../scenario/model.js";
 import type { RunContext } from "./context.js";
 import { now } from "./history.js";
 import { runNemesis } from "./nemesis.js";
+import { startHordeOn } from "../horde/workload.js";
 
 export const GLOBAL_REGISTER_TIMEOUT_MS = 30_000;
 
@@ -101,8 +102,8 @@ async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Prom
         if (step.kind === "kill") await cluster.kill(n);
         else if (step.kind === "stop") await cluster.stopNode(n);
         else if (step.kind === "restart") await cluster.restart(n);
-        else if (step.kind === "pause") cluster.pause(n);
-        else cluster.resume(n);
+        else if (step.kind === "pause") await cluster.pause(n);
+        else await cluster.resume(n);
       }));
       const appliedAt = now();
       ctx.lastChangeAt = appliedAt;
@@ -195,4 +196,7 @@ export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[
       if (p.nodes.includes(n)) await agent.call("global_probe_start", { op: p.op, every_ms: p.everyMs, timeout_ms: p.timeoutMs, name: w.globalNames[0]?.name ?? null });
     }
   }));
+  // Horde's registry and supervisor on each node (a restarted node rejoins the Horde cluster;
+  // the keys themselves are started once, at boot, by the runner)
+  await startHordeOn(ctx, nodes);
 }

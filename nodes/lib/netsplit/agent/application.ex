@@ -14,6 +14,7 @@ defmodule Netsplit.Agent.Application do
         {Task.Supervisor, name: Netsplit.Agent.Probes},
         Netsplit.Agent.Events,
         Netsplit.Agent.Workloads,
+        Netsplit.Agent.Horde,
         {Netsplit.Agent.Reconnector, interval_ms: reconnect_interval()},
         {Netsplit.Agent.Control, secret: secret, ip: control_ip(), port: control_port()}
       ]

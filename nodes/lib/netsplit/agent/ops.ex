@@ -11,7 +11,7 @@ defmodule Netsplit.Agent.Ops do
       "elixir" => System.version(),
       "pid" => List.to_string(:os.getpid()),
       "t_us" => Netsplit.Agent.now_us(),
-      "horde" => Code.ensure_loaded?(Horde.Registry) and Code.ensure_loaded?(Horde.DynamicSupervisor),
+      "horde" => Netsplit.Agent.Horde.available?(),
       "flags" => %{
         "net_ticktime" => :net_kernel.get_net_ticktime(),
         "prevent_overlapping_partitions" =>
@@ -137,6 +137,11 @@ defmodule Netsplit.Agent.Ops do
   defp do_run("global_sync", _), do: {:ok, :global.sync() |> ok_text()}
 
   defp do_run("global_probes_stop", _), do: {:ok, Netsplit.Agent.GlobalProbe.stop_all()}
+
+  defp do_run("horde_check", _args), do: Netsplit.Agent.Horde.check()
+  defp do_run("horde_start", args), do: Netsplit.Agent.Horde.start(args)
+  defp do_run("horde_spawn", args), do: Netsplit.Agent.Horde.spawn_keys(args)
+  defp do_run("horde_census", _args), do: Netsplit.Agent.Horde.census()
 
   defp do_run("echo", args), do: {:ok, Map.get(args, "value")}
 
