@@ -109,7 +109,8 @@ defmodule Netsplit.Agent.Horde do
            trap_exit: trap,
            # bounded: at most @max_workloads of each
            registry: String.to_atom("netsplit_horde_registry_#{index}"),
-           supervisor: String.to_atom("netsplit_horde_supervisor_#{index}")
+           supervisor: String.to_atom("netsplit_horde_supervisor_#{index}"),
+           instance: String.to_atom("netsplit_horde_instance_#{index}")
          }}
     end
   end
@@ -135,7 +136,10 @@ defmodule Netsplit.Agent.Horde do
 
     %{
       id: {:horde_workload, cfg.index},
-      start: {Supervisor, :start_link, [[registry, supervisor, watch], [strategy: :rest_for_one, max_restarts: 100, max_seconds: 5]]},
+      # named, so that a second horde_start for the same workload finds it (already started)
+      start:
+        {Supervisor, :start_link,
+         [[registry, supervisor, watch], [strategy: :rest_for_one, max_restarts: 100, max_seconds: 5, name: cfg.instance]]},
       type: :supervisor,
       restart: :permanent
     }
