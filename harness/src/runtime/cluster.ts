@@ -119,6 +119,11 @@ export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<
   sweepLeftovers();
   const bootStart = nowMs();
   const backend = await LocalBackend.start({ ...setup, ...(options.toxiproxyServer ? { toxiproxyServer: options.toxiproxyServer } : {}) });
+  return bootCluster(backend, setup, bootStart);
+}
+
+/** Boots every node of a started backend into a cluster; stops everything if the boot fails. */
+export async function bootCluster(backend: ConstructorParameters<typeof StartedCluster>[0], setup: ConstructorParameters<typeof StartedCluster>[1], bootStart: number): Promise<StartedCluster> {
   const cluster = new StartedCluster(backend, setup);
   try {
     await cluster.boot(bootStart);

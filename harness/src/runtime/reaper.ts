@@ -157,7 +157,8 @@ function removeHandlers(): void {
   process.off("exit", killAll);
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PrerequisiteError, ProcessError } from "../../errors.js";
-import { onInterruptCleanup, wasInterrupted } from "../reaper.js";
+import { alive, onInterruptCleanup, wasInterrupted } from "../reaper.js";
 import { importImage } from "./build.js";
 import type { Dockerode } from "./engine.js";
 import { LABEL } from "./labels.js";
@@ -95,15 +95,6 @@ async function killGroups(groups: Set<number>): Promise<void> {
   }
   const deadline = Date.now() + 3000;
   while ([...groups].some((pid) => alive(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Builds `tag` from debootstrap; resolves with the root file system's size in bytes. */

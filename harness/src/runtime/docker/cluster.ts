@@ -15,7 +15,7 @@ import { proxyName } from "../../faults/links.js";
 import { ToxiproxyApi } from "../../toxiproxy/api.js";
 import type { StartedToxiproxyServer } from "../../toxiproxy/server.js";
 import type { ClusterBackend, NodeInstance } from "../backend.js";
-import { clusterSetup, nowMs, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
+import { bootCluster, clusterSetup, nowMs, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
 import { kernelArgs } from "../node-process.js";
 import { onInterruptCleanup } from "../reaper.js";
 import { DIST_PORT, NodeContainer, nodeAlias, PROXY_PORT_BASE, startToxiproxyContainer, TOXIPROXY_ALIAS, type RunContext, type StartedToxiproxyContainer } from "./containers.js";
@@ -144,12 +144,5 @@ export async function startDockerCluster(options: AnyClusterOptions): Promise<St
   progress(`docker: engine ${engine.serverVersion} (${engine.storageDriver}) at ${engine.endpoint}; images ${set.node}, ${set.toxiproxy}`);
   const bootStart = nowMs();
   const backend = await DockerBackend.start(setup, set);
-  const cluster = new StartedCluster(backend, setup);
-  try {
-    await cluster.boot(bootStart);
-    return cluster;
-  } catch (err) {
-    await cluster.stop();
-    throw err;
-  }
+  return bootCluster(backend, setup, bootStart);
 }
