@@ -1,46 +1,94 @@
 defmodule Netsplit.Agent.Conn do
   @moduledoc false
-  # One control connection. The first frame must be `hello` with the run's secret (within
-  # @hello_timeout ms); after that, requests are dispatched to `Netsplit.Agent.Ops` in tasks and
-  # events are pushed as they happen. Bad input is logged and drops the connection; it never
-  # takes the node down.
+  # One control connection (docs/PROTOCOL.md). The first frame must be `hello` with the run's
+  # secret, within @hello_timeout ms; after that, requests are dispatched to
+  # `Netsplit.Agent.Ops` in tasks and events are pushed as they happen.
+  #
+  # Input is hostile until the secret is shown, and never trusted to be well formed after:
+  #
+  #   * frames are cut by the inet driver (`packet: 4`), which refuses a length header above
+  #     `packet_size` before reading or allocating the body. Before hello the limit is
+  #     @pre_auth_max_frame (a hello is ~100 bytes; a small limit bounds what an unauthenticated
+  #     client can make the decoder build), after it @max_frame;
+  #   * a frame that cannot be answered (undecodable, not a map, no integer id, anything before
+  #     hello but hello with the right secret) drops the connection; a request with an integer
+  #     id that is otherwise bad (op not a string, args not a map, unknown op, bad arguments)
+  #     gets an error reply and the connection stays;
+  #   * every drop is logged with the client's address and the reason, never with the secret.
+  #
+  # A connection is its own unlinked process: whatever happens to it, the node carries on.
   use GenServer, restart: :temporary
   require Logger
 
   @hello_timeout 5_000
+  @pre_auth_max_frame 64 * 1024
+  @max_frame 8 * 1024 * 1024
+
+  @doc "The largest frame body accepted before hello, in bytes."
+  def pre_auth_max_frame, do: @pre_auth_max_frame
+
+  @doc "The largest frame body accepted after hello, in bytes."
+  def max_frame, do: @max_frame
 
   def start(socket, secret), do: GenServer.start(__MODULE__, {socket, secret})
 
   @impl true
   def init({socket, secret}) do
-    {:ok, %{socket: socket, secret: secret, authed: false, timer: nil}}
+    {:ok, %{socket: socket, secret: secret, authed: false, timer: nil, peer: "unknown peer"}}
   end
 
   @impl true
   def handle_info(:go, state) do
     timer = Process.send_after(self(), :hello_timeout, @hello_timeout)
+    state = %{state | timer: timer, peer: peer_text(state.socket)}
     :inet.setopts(state.socket, active: :once)
-    {:noreply, %{state | timer: timer}}
+    {:noreply, state}
   end
 
   def handle_info(:hello_timeout, %{authed: false} = state) do
-    Logger.warning("netsplit control: no hello within #{@hello_timeout} ms, closing")
-    {:stop, :normal, state}
+    drop(state, "no hello within #{@hello_timeout} ms")
   end
 
   def handle_info(:hello_timeout, state), do: {:noreply, state}
 
-  def handle_info({:tcp, socket, data}, state) do
-    :inet.setopts(socket, active: :once)
+  def handle_info({:tcp, _socket, data}, state) do
+    result =
+      case Netsplit.MsgPack.decode(data) do
+        {:ok, %{} = frame} -> handle_frame(frame, state)
+        {:ok, other} -> drop(state, "frame is not a map: #{brief(other)}")
+        {:error, reason} -> drop(state, "undecodable frame of #{byte_size(data)} bytes: #{inspect(reason)}")
+      end
 
-    case Netsplit.MsgPack.decode(data) do
-      {:ok, %{} = frame} -> handle_frame(frame, state)
-      {:ok, other} -> drop(state, "frame is not a map: #{inspect(other, limit: 5)}")
-      {:error, reason} -> drop(state, "undecodable frame: #{inspect(reason)}")
+    # the socket is passive until re-armed here, so a frame after hello is cut with the
+    # post-hello limit
+    case result do
+      {:noreply, %{authed: true} = new_state} when not state.authed ->
+        :inet.setopts(new_state.socket, packet_size: @max_frame, active: :once)
+        result
+
+      {:noreply, new_state} ->
+        :inet.setopts(new_state.socket, active: :once)
+        result
+
+      stop ->
+        stop
     end
   end
 
-  def handle_info({:tcp_closed, _}, state), do: {:stop, :normal, state}
+  def handle_info({:tcp_closed, _}, %{authed: false} = state) do
+    Logger.warning("netsplit control: #{state.peer} closed the connection before hello")
+    {:stop, :normal, state}
+  end
+
+  def handle_info({:tcp_closed, _}, state) do
+    Logger.info("netsplit control: #{state.peer} closed the connection")
+    {:stop, :normal, state}
+  end
+
+  def handle_info({:tcp_error, _, :emsgsize}, state) do
+    limit = if state.authed, do: "#{@max_frame}-byte limit", else: "#{@pre_auth_max_frame}-byte limit before hello"
+    drop(state, "frame header announces more than the #{limit}")
+  end
 
   def handle_info({:tcp_error, _, reason}, state) do
     drop(state, "socket error: #{inspect(reason)}")
@@ -58,18 +106,25 @@ defmodule Netsplit.Agent.Conn do
 
   def handle_info(_other, state), do: {:noreply, state}
 
-  defp handle_frame(%{"op" => "hello", "secret" => secret} = frame, %{authed: false} = state)
-       when is_binary(secret) do
-    if byte_size(secret) == byte_size(state.secret) and :crypto.hash_equals(secret, state.secret) do
-      Netsplit.Agent.Events.subscribe()
-      send_frame(state, reply(frame["id"], {:ok, Netsplit.Agent.Ops.hello()}))
-      {:noreply, %{state | authed: true}}
-    else
-      refuse(frame, state)
+  defp handle_frame(frame, %{authed: false} = state) do
+    case check_hello(frame, state.secret) do
+      :ok ->
+        if state.timer, do: Process.cancel_timer(state.timer)
+        Netsplit.Agent.Events.subscribe()
+        send_frame(state, reply(reply_id(frame), {:ok, Netsplit.Agent.Ops.hello()}))
+        {:noreply, %{state | authed: true, timer: nil}}
+
+      {:refused, why} ->
+        Logger.warning("netsplit control: refused #{state.peer}: #{why}")
+        send_frame(state, %{"id" => reply_id(frame), "ok" => false, "error" => "unauthorized"})
+        {:stop, :normal, state}
     end
   end
 
-  defp handle_frame(frame, %{authed: false} = state), do: refuse(frame, state)
+  defp handle_frame(%{"id" => id, "op" => "hello"}, state) when is_integer(id) do
+    send_frame(state, reply(id, {:error, "already authenticated: hello is only the first frame"}))
+    {:noreply, state}
+  end
 
   defp handle_frame(%{"id" => id, "op" => op} = frame, state) when is_integer(id) and is_binary(op) do
     args = Map.get(frame, "args") || %{}
@@ -80,30 +135,58 @@ defmodule Netsplit.Agent.Conn do
       Task.Supervisor.start_child(Netsplit.Agent.Tasks, fn ->
         send(conn, {:reply, id, Netsplit.Agent.Ops.run(op, args)})
       end)
-
-      {:noreply, state}
     else
-      send_frame(state, reply(id, {:error, "args must be a map"}))
-      {:noreply, state}
+      send_frame(state, reply(id, {:error, "args must be a map, got #{brief(args)}"}))
     end
-  end
 
-  defp handle_frame(%{"id" => id}, state) when is_integer(id) do
-    send_frame(state, reply(id, {:error, "a request needs a string op"}))
     {:noreply, state}
   end
 
-  defp handle_frame(frame, state), do: drop(state, "frame without id: #{inspect(frame, limit: 5)}")
+  defp handle_frame(%{"id" => id} = frame, state) when is_integer(id) do
+    send_frame(state, reply(id, {:error, "a request needs a string op, got #{brief(Map.get(frame, "op"))}"}))
+    {:noreply, state}
+  end
 
-  defp refuse(frame, state) do
-    Logger.warning("netsplit control: refused a client without the run's secret")
-    send_frame(state, %{"id" => Map.get(frame, "id", 0), "ok" => false, "error" => "unauthorized"})
+  defp handle_frame(frame, state) do
+    drop(state, "request without an integer id (no reply can be matched to it): #{brief(frame)}")
+  end
+
+  # Constant time whatever the secrets' lengths: the digests are compared, not the secrets.
+  defp check_hello(%{"op" => "hello"} = frame, secret) do
+    case Map.fetch(frame, "secret") do
+      :error ->
+        {:refused, "hello without a secret"}
+
+      {:ok, given} when not is_binary(given) ->
+        {:refused, "hello with a secret that is not a string"}
+
+      {:ok, given} ->
+        if :crypto.hash_equals(:crypto.hash(:sha256, given), :crypto.hash(:sha256, secret)),
+          do: :ok,
+          else: {:refused, "hello with a wrong secret"}
+    end
+  end
+
+  defp check_hello(%{"op" => op}, _secret),
+    do: {:refused, "the first frame must be hello, got op #{brief(op)}"}
+
+  defp check_hello(_frame, _secret), do: {:refused, "the first frame must be hello, got a frame without op"}
+
+  defp reply_id(%{"id" => id}) when is_integer(id), do: id
+  defp reply_id(_frame), do: 0
+
+  defp drop(state, why) do
+    Logger.warning("netsplit control: dropping connection from #{state.peer}: #{why}")
     {:stop, :normal, state}
   end
 
-  defp drop(state, why) do
-    Logger.warning("netsplit control: dropping connection: #{why}")
-    {:stop, :normal, state}
+  defp brief(term), do: inspect(term, limit: 5, printable_limit: 64)
+
+  defp peer_text(socket) do
+    case :inet.peername(socket) do
+      {:ok, {ip, port}} -> "#{:inet.ntoa(ip)}:#{port}"
+      _ -> "unknown peer"
+    end
   end
 
   defp reply(id, {:ok, result}), do: %{"id" => id, "ok" => true, "result" => result}

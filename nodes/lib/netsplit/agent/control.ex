@@ -1,11 +1,16 @@
 defmodule Netsplit.Agent.Control do
   @moduledoc false
   # The control server: listens on the node's own address and hands every accepted socket to
-  # its own `Netsplit.Agent.Conn` process.
+  # its own `Netsplit.Agent.Conn` process. The accept loop never stops on a client's account:
+  # a failed accept (out of file descriptors, an aborted handshake) is logged and retried, so
+  # the control port stays the same for the node's whole life.
   use GenServer
   require Logger
 
-  @max_frame 8 * 1024 * 1024
+  # a burst of clients (a connection flood, many harness connections at once) waits in the
+  # kernel's queue instead of being refused
+  @backlog 128
+  @accept_retry_ms 100
 
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
 
@@ -17,8 +22,10 @@ defmodule Netsplit.Agent.Control do
     listen_opts = [
       :binary,
       packet: 4,
-      packet_size: @max_frame,
+      # accepted sockets inherit it; a connection raises it once the client has said hello
+      packet_size: Netsplit.Agent.Conn.pre_auth_max_frame(),
       active: false,
+      backlog: @backlog,
       reuseaddr: true,
       ip: Keyword.fetch!(opts, :ip)
     ]
@@ -42,14 +49,30 @@ defmodule Netsplit.Agent.Control do
   defp accept_loop(listen, secret, parent) do
     case :gen_tcp.accept(listen) do
       {:ok, socket} ->
-        {:ok, pid} = Netsplit.Agent.Conn.start(socket, secret)
-        :ok = :gen_tcp.controlling_process(socket, pid)
-        send(pid, :go)
+        hand_off(socket, secret)
         accept_loop(listen, secret, parent)
 
+      {:error, :closed} ->
+        exit({:accept_failed, :closed})
+
       {:error, reason} ->
-        Logger.error("netsplit control: accept failed: #{inspect(reason)}")
-        exit({:accept_failed, reason})
+        Logger.error("netsplit control: accept failed: #{inspect(reason)}; retrying in #{@accept_retry_ms} ms")
+        Process.sleep(@accept_retry_ms)
+        accept_loop(listen, secret, parent)
+    end
+  end
+
+  defp hand_off(socket, secret) do
+    {:ok, pid} = Netsplit.Agent.Conn.start(socket, secret)
+
+    case :gen_tcp.controlling_process(socket, pid) do
+      :ok ->
+        send(pid, :go)
+
+      {:error, reason} ->
+        Logger.warning("netsplit control: dropping a connection at once: cannot hand it over: #{inspect(reason)}")
+        Process.exit(pid, :kill)
+        :gen_tcp.close(socket)
     end
   end
 end

@@ -1,7 +1,14 @@
 defmodule Netsplit.Agent.Ops do
   @moduledoc false
-  # Every control op. `run/2` never raises: a failing op becomes `{:error, text}`.
+  # Every control op. `run/2` never raises: a failing op becomes `{:error, text}`. Arguments
+  # come from the network and are checked before use: a bad one is an error reply naming it,
+  # never a crash in a long-lived process (a timer value Erlang refuses would crash the
+  # reconnector, and crashes repeated faster than its supervisor allows would take the whole
+  # agent down).
   alias Netsplit.Agent.Pids
+
+  # the largest timeout `Process.send_after/3` and `receive ... after` accept (~49.7 days)
+  @max_timer_ms 4_294_967_295
 
   @spec hello() :: map()
   def hello do
@@ -49,8 +56,8 @@ defmodule Netsplit.Agent.Ops do
   defp do_run("set_reconnect", args) do
     case Map.get(args, "interval_ms") do
       nil -> {:ok, Netsplit.Agent.Reconnector.set_interval(nil) |> ok_text()}
-      ms when is_integer(ms) and ms >= 10 -> {:ok, Netsplit.Agent.Reconnector.set_interval(ms) |> ok_text()}
-      other -> {:error, "interval_ms must be nil or an integer >= 10, got #{inspect(other)}"}
+      ms when is_integer(ms) and ms in 10..@max_timer_ms -> {:ok, Netsplit.Agent.Reconnector.set_interval(ms) |> ok_text()}
+      other -> {:error, "interval_ms must be nil or an integer 10..#{@max_timer_ms}, got #{brief(other)}"}
     end
   end
 
@@ -112,9 +119,15 @@ defmodule Netsplit.Agent.Ops do
     {:ok, views}
   end
 
+  defp do_run("pg_view", _), do: {:error, "pg_view needs groups: a list of {scope, group}"}
+
   defp do_run("global_register", %{"name" => name} = args) when is_binary(name) do
-    {:ok, Netsplit.Agent.Workloads.global_register(name, Map.get(args, "timeout_ms", 30_000))}
+    with {:ok, timeout} <- ms_arg(args, "timeout_ms", 30_000) do
+      {:ok, Netsplit.Agent.Workloads.global_register(name, timeout)}
+    end
   end
+
+  defp do_run("global_register", _), do: {:error, "global_register needs name (a string)"}
 
   defp do_run("global_view", %{"names" => names}) when is_list(names) do
     {:ok,
@@ -125,21 +138,34 @@ defmodule Netsplit.Agent.Ops do
      }}
   end
 
-  defp do_run("global_probe_start", %{"op" => op} = args) do
-    every = Map.get(args, "every_ms", 200)
-    timeout = Map.get(args, "timeout_ms", 30_000)
+  defp do_run("global_view", _), do: {:error, "global_view needs names (a list of strings)"}
 
-    with {:ok, _pid} <- Netsplit.Agent.GlobalProbe.start(op, every, timeout, Map.get(args, "name")) do
+  defp do_run("global_probe_start", %{"op" => op} = args) do
+    name = Map.get(args, "name")
+
+    with {:ok, every} <- ms_arg(args, "every_ms", 200),
+         {:ok, timeout} <- ms_arg(args, "timeout_ms", 30_000),
+         true <- is_nil(name) or is_binary(name) or {:error, "name must be nil or a string, got #{brief(name)}"},
+         {:ok, _pid} <- Netsplit.Agent.GlobalProbe.start(op, every, timeout, name) do
       {:ok, "ok"}
     end
   end
+
+  defp do_run("global_probe_start", _), do: {:error, "global_probe_start needs op"}
 
   defp do_run("global_sync", _), do: {:ok, :global.sync() |> ok_text()}
 
   defp do_run("global_probes_stop", _), do: {:ok, Netsplit.Agent.GlobalProbe.stop_all()}
 
   defp do_run("horde_check", _args), do: Netsplit.Agent.Horde.check()
-  defp do_run("horde_start", args), do: Netsplit.Agent.Horde.start(args)
+  defp do_run("horde_start", args) do
+    # Horde's own checks stop at "positive"; a timer value Erlang refuses would crash-loop it
+    case Map.get(args, "sync_interval_ms") do
+      ms when is_integer(ms) and ms > @max_timer_ms -> {:error, "sync_interval_ms must be at most #{@max_timer_ms}"}
+      _ -> Netsplit.Agent.Horde.start(args)
+    end
+  end
+
   defp do_run("horde_spawn", args), do: Netsplit.Agent.Horde.spawn_keys(args)
   defp do_run("horde_census", _args), do: Netsplit.Agent.Horde.census()
 
@@ -154,9 +180,20 @@ defmodule Netsplit.Agent.Ops do
     {:ok, "ok"}
   end
 
-  defp do_run(op, _args), do: {:error, "unknown op #{inspect(op)}"}
+  defp do_run(op, _args), do: {:error, "unknown op #{brief(op)}"}
 
   defp ok_text(:ok), do: "ok"
+
+  # An optional duration argument: an integer 1..@max_timer_ms, or `default` when absent or nil.
+  defp ms_arg(args, key, default) do
+    case Map.get(args, key) do
+      nil -> {:ok, default}
+      ms when is_integer(ms) and ms in 1..@max_timer_ms -> {:ok, ms}
+      other -> {:error, "#{key} must be an integer 1..#{@max_timer_ms}, got #{brief(other)}"}
+    end
+  end
+
+  defp brief(term), do: inspect(term, limit: 5, printable_limit: 64)
 
   @doc "Turns a node name from the harness into a known node atom, never creating atoms."
   @spec peer_arg(map()) :: {:ok, node()} | {:error, String.t()}
