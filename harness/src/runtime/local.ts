@@ -1,15 +1,17 @@
 /**
  * The local runtime: a toxiproxy-server process and one `erl` child process per node, all on
  * loopback. Every node has a fixed distribution port; proxy `X_to_Y` listens on a port chosen
- * by Toxiproxy and forwards to Y's distribution port.
+ * by Toxiproxy and forwards to Y's distribution port. The nodes are spawned before Toxiproxy is
+ * up and get their routes (the proxies' ports) on stdin once it is, so both start together.
  */
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { proxyName } from "../faults/links.js";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/server.js";
-import { freeFixedPorts } from "../util/ports.js";
+import { reserveFixedPorts, type PortReservation } from "../util/ports.js";
 import type { ClusterBackend, NodeExit, NodeInstance } from "./backend.js";
-import { startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
+import { removeNodeHome } from "./node-home.js";
+import { sendRoutes, startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
 
 export const LOCAL_HOST = "127.0.0.1";
 
@@ -76,21 +78,39 @@ export class LocalBackend implements ClusterBackend {
     readonly toxiproxy: StartedToxiproxyServer,
     private readonly distPorts: ReadonlyMap<string, number>,
     readonly proxyListen: ReadonlyMap<string, string>,
+    /** The distribution ports, reserved machine-wide until stop() (util/ports.ts). */
+    private readonly portReservation: PortReservation,
+    /** The first boot of each node, spawned by start() before Toxiproxy was up. */
+    private readonly booting: Map<string, Promise<RunningNodeProcess>>,
   ) {}
 
-  /** Starts toxiproxy-server and creates every proxy; stops the server again if that fails. */
+  /**
+   * Reserves the distribution ports and spawns every node at once (each agent waits for its
+   * routes on stdin before it reports ready); meanwhile starts toxiproxy-server and creates every
+   * proxy, then sends each node its routes. So the nodes boot while Toxiproxy starts, instead of
+   * after. If anything fails, everything started here is stopped before the error is thrown.
+   */
   static async start(options: LocalBackendOptions): Promise<LocalBackend> {
     const { names, logDir } = options;
-    const toxiproxy = await startToxiproxyServer({
-      host: LOCAL_HOST,
-      proxyMetrics: true,
-      ...(options.toxiproxyServer ? { binary: options.toxiproxyServer } : {}),
-      ...(logDir ? { logFile: path.join(logDir, "toxiproxy.log") } : {}),
-    });
+    // below the ephemeral range, so the proxies' port-0 listeners cannot take them first;
+    // reserved, so another run cannot take them either (even while a killed node is down)
+    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length);
+    const distPorts = new Map(names.map((n, i) => [n, reservation.ports[i]!]));
+    const spawned = new Map<string, ChildProcess>();
+    const booting = new Map<string, Promise<RunningNodeProcess>>();
+    for (const name of names) {
+      const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}), routesOnStdin: true }, (child) => spawned.set(name, child));
+      boot.catch(() => undefined); // awaited by startNode; moot if this start fails
+      booting.set(name, boot);
+    }
+    let toxiproxy: StartedToxiproxyServer | undefined;
     try {
-      // below the ephemeral range, so the proxies' port-0 listeners cannot take them first
-      const ports = await freeFixedPorts(LOCAL_HOST, names.length);
-      const distPorts = new Map(names.map((n, i) => [n, ports[i]!]));
+      toxiproxy = await startToxiproxyServer({
+        host: LOCAL_HOST,
+        proxyMetrics: true,
+        ...(options.toxiproxyServer ? { binary: options.toxiproxyServer } : {}),
+        ...(logDir ? { logFile: path.join(logDir, "toxiproxy.log") } : {}),
+      });
       const proxies = await toxiproxy.api.populate(
         names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({
           name: proxyName(from, to),
@@ -98,9 +118,17 @@ export class LocalBackend implements ClusterBackend {
           upstream: `${LOCAL_HOST}:${distPorts.get(to)}`,
         }))),
       );
-      return new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])));
+      const backend = new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])), reservation, booting);
+      for (const [name, child] of spawned) {
+        backend.adopt(child);
+        sendRoutes(child, backend.routes(name));
+      }
+      return backend;
     } catch (err) {
-      await toxiproxy.stop();
+      await killAll([...spawned.values()]);
+      await toxiproxy?.stop();
+      reservation.release();
+      removeNodeHome(options.runId);
       throw err;
     }
   }
@@ -113,33 +141,28 @@ export class LocalBackend implements ClusterBackend {
     return this.distPorts.get(name)!;
   }
 
-  spec(name: string): NodeProcessSpec {
-    const o = this.options;
-    return {
-      name,
-      fullName: this.fullName(name),
-      host: LOCAL_HOST,
-      distPort: this.distPort(name),
-      routes: Object.fromEntries(o.names.filter((p) => p !== name).map((p) => [this.fullName(p), this.proxyListen.get(proxyName(name, p))!])),
-      cookie: o.cookie,
-      secret: o.secret,
-      kernel: o.kernel,
-      reconnectMs: o.reconnectMs,
-      runId: o.runId,
-      bootTimeoutMs: o.bootTimeoutMs,
-      extraCodePaths: [...o.extraCodePaths],
-      ...(o.logDir ? { logFile: path.join(o.logDir, `${name}.log`) } : {}),
-    };
+  /** Peer full name -> "host:port" of this node's proxy to it. */
+  routes(name: string): Record<string, string> {
+    return Object.fromEntries(this.options.names.filter((p) => p !== name).map((p) => [this.fullName(p), this.proxyListen.get(proxyName(name, p))!]));
   }
 
+  spec(name: string): NodeProcessSpec {
+    return nodeSpec(this.options, this.distPorts, name, this.routes(name));
+  }
+
+  /** The node spawned by start() for its first boot, else a new process (a restart). */
   async startNode(name: string): Promise<NodeInstance> {
-    const proc = await startNodeProcess(this.spec(name), (child) => {
-      this.children.add(child);
-      child.once("exit", () => this.children.delete(child));
-    });
+    const first = this.booting.get(name);
+    this.booting.delete(name);
+    const proc = await (first ?? startNodeProcess(this.spec(name), (child) => this.adopt(child)));
     this.procs.add(proc);
     void proc.exited.then(() => this.procs.delete(proc));
     return new LocalNode(proc);
+  }
+
+  private adopt(child: ChildProcess): void {
+    this.children.add(child);
+    child.once("exit", () => this.children.delete(child));
   }
 
   abortSync(): void {
@@ -147,12 +170,38 @@ export class LocalBackend implements ClusterBackend {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.children].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGKILL");
-      await exited;
-    }));
+    await killAll([...this.children]);
     await this.toxiproxy.stop().catch(() => undefined);
+    this.portReservation.release();
+    removeNodeHome(this.options.runId);
   }
+}
+
+/** What `startNodeProcess` needs for node `name`, with the given routes. */
+function nodeSpec(o: LocalBackendOptions, distPorts: ReadonlyMap<string, number>, name: string, routes: Record<string, string>): NodeProcessSpec {
+  return {
+    name,
+    fullName: `${name}@${LOCAL_HOST}`,
+    host: LOCAL_HOST,
+    distPort: distPorts.get(name)!,
+    routes,
+    cookie: o.cookie,
+    secret: o.secret,
+    kernel: o.kernel,
+    reconnectMs: o.reconnectMs,
+    runId: o.runId,
+    bootTimeoutMs: o.bootTimeoutMs,
+    extraCodePaths: [...o.extraCodePaths],
+    ...(o.logDir ? { logFile: path.join(o.logDir, `${name}.log`) } : {}),
+  };
+}
+
+/** SIGKILLs every child still running and waits until each has exited. */
+async function killAll(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(children.map(async (child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }));
 }

@@ -45,7 +45,8 @@ export function where(path: IssuePath): string {
 /** Shows a scalar as written in YAML; collections by kind. */
 export function showValue(value: unknown): string {
   if (value === null || value === undefined) return "nothing (null)";
-  if (typeof value === "string") return JSON.stringify(value);
+  // JSON escapes C0 controls; C1 controls (U+007F..U+009F) too, so no message can drive a terminal
+  if (typeof value === "string") return JSON.stringify(value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a map";
   return String(value);

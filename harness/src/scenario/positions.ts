@@ -28,7 +28,8 @@ export function positionAt(source: string, counter: LineCounter, offset: number,
   const start = counter.lineStarts[line - 1] ?? 0;
   let stop = source.indexOf("\n", start);
   if (stop < 0) stop = source.length;
-  const text = source.slice(start, stop).replace(/\r$/, "").replace(/\t/g, " ");
+  // control characters shown as "?" (one column each): an excerpt printed to a terminal cannot drive it
+  const text = source.slice(start, stop).replace(/\r$/, "").replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   const width = Math.max(1, Math.min(end, start + text.length) - safe);
   const from = col > MAX_EXCERPT / 2 ? col - MAX_EXCERPT / 2 : 0;
   const shown = (from > 0 ? "…" : "") + text.slice(from, from + MAX_EXCERPT);

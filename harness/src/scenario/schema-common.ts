@@ -11,6 +11,30 @@ export const GLOBAL_NAME_PATTERN = "^[A-Za-z][A-Za-z0-9_.-]{0,63}$";
 export const SCENARIO_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$";
 export const ATOM_PATTERN = "^[a-z][A-Za-z0-9_]{0,63}$";
 
+/**
+ * Free text (a description, a log message): any characters except control characters, which
+ * could rewrite the terminal that prints them (tabs and newlines are fine), and at most `max`
+ * characters. Text is only ever data: recorded, printed and escaped in reports, never run.
+ */
+export function textPattern(max: number): string {
+  return `^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]{0,${max}}$`;
+}
+
+/** A free-text string of at most `max` characters (see textPattern). */
+export function Text(title: string, max: number, description: string) {
+  return Type.String({
+    title,
+    description,
+    maxLength: max,
+    pattern: textPattern(max),
+    patternErrorMessage: `${/^[aeiou]/.test(title) ? "an" : "a"} ${title} is text of at most ${max} characters without control characters (tabs and newlines are fine)`,
+    "x-kind": "text",
+  });
+}
+
+export const DESCRIPTION_MAX = 2000;
+export const LOG_MESSAGE_MAX = 500;
+
 /** Every default the schema documents; the normaliser applies exactly these. */
 export const DEFAULTS = {
   runtime: "local",

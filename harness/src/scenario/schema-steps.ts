@@ -2,7 +2,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { CheckItem } from "./schema-checks.js";
 import {
-  DEFAULTS, Duration, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, LinkPair, Links, NodeRef, Nodes, PartitionMode,
+  DEFAULTS, Duration, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, LinkPair, Links, LOG_MESSAGE_MAX, NodeRef, Nodes, PartitionMode, Text,
 } from "./schema-common.js";
 
 const Partition = Type.Object(
@@ -160,7 +160,7 @@ export const Step = Type.Recursive(
         ),
         nemesis: Type.Optional(Nemesis),
         check: Type.Optional(CheckItem),
-        log: Type.Optional(Type.String({ description: "A note written into the run's history." })),
+        log: Type.Optional(Text("log message", LOG_MESSAGE_MAX, "A note written into the run's history (at most 500 characters).")),
       },
       {
         additionalProperties: false,

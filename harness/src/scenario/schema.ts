@@ -8,7 +8,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { CheckItem } from "./schema-checks.js";
 import {
-  ATOM_PATTERN, ATOM_RULE, DEFAULTS, Duration, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, NODE_NAME_PATTERN,
+  ATOM_PATTERN, ATOM_RULE, DEFAULTS, DESCRIPTION_MAX, Duration, Text, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, NODE_NAME_PATTERN,
   NODE_NAME_RULE, NodeRef, Nodes, SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE,
 } from "./schema-common.js";
 import { Step } from "./schema-steps.js";
@@ -139,7 +139,7 @@ export const ScenarioFileSchema = Type.Object(
   {
     netsplit: Type.Literal(1, { description: "The format version (required): 1.", "x-kind": "version" }),
     name: Type.Optional(Type.String({ title: "scenario name", pattern: SCENARIO_NAME_PATTERN, patternErrorMessage: SCENARIO_NAME_RULE, description: "The scenario's name; it names the run directory. Default: the file name without its extension." })),
-    description: Type.Optional(Type.String({ description: "What the scenario does, in a sentence or two." })),
+    description: Type.Optional(Text("description", DESCRIPTION_MAX, "What the scenario does, in a sentence or two (at most 2000 characters).")),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "Seed for every random choice (nemesis, halves); an unsigned 32-bit integer. Default: the runner picks one and records it." })),
     cluster: Cluster,
     workload: Type.Optional(Workload),

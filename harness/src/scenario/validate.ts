@@ -212,7 +212,7 @@ class Walker {
     if (typeof value !== "string") return this.badType(schema, value, path);
     const pattern = str(schema, "pattern");
     if (pattern !== undefined && !new RegExp(pattern).test(value)) {
-      const fixed = fixName(value, pattern);
+      const fixed = schema["x-kind"] === "text" ? undefined : fixName(value, pattern);
       const rule = str(schema, "patternErrorMessage") ?? `it must match ${pattern}`;
       this.add("bad_name", `invalid ${str(schema, "title") ?? "name"} ${showValue(value)}: ${rule}`, path,
         fixed === undefined ? undefined : `did you mean \`${fixed}\`?`);

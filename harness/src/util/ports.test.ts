@@ -1,6 +1,13 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { describe, expect, it } from "vitest";
-import { freePort, freePorts } from "./ports.js";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { ephemeralRange, freePort, freePorts, lockName, parseLockName, processStartTime, reserveFixedPorts } from "./ports.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 describe("freePorts", () => {
   it("returns the requested number of distinct ports", async () => {
@@ -53,5 +60,130 @@ describe("freeFixedPorts", () => {
       expect(p).toBeGreaterThanOrEqual(10_000);
       expect(p).toBeLessThan(lo);
     }
+  });
+});
+
+describe("reserveFixedPorts: machine-wide reservations", () => {
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  const lockDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "netsplit-ports-test-"));
+    dirs.push(dir);
+    return dir;
+  };
+  /** A narrow range just below the ephemeral range: `size` candidate ports, to force contention. */
+  const narrowFloor = (size: number) => ephemeralRange()[0] - 1 - size;
+  const sleeper = () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    children.push(child);
+    return child.pid!;
+  };
+  /** Runs ports.ts in another process: it reserves, prints its ports, and holds them until its stdin closes. */
+  const holder = (dir: string, count: number, floor: number) => {
+    const code = `const { reserveFixedPorts } = await import(${JSON.stringify(path.join(here, "ports.ts"))});
+      const r = await reserveFixedPorts("127.0.0.1", ${count}, { lockDir: ${JSON.stringify(dir)}, floor: ${floor} });
+      console.log(JSON.stringify(r.ports));
+      process.stdin.on("end", () => process.exit(0)); process.stdin.resume();`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["pipe", "pipe", "inherit"] });
+    children.push(child);
+    const ports = new Promise<number[]>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(JSON.parse(out) as number[]);
+      });
+      child.once("exit", (code) => reject(new Error(`holder exited (${code}) before printing its ports`)));
+    });
+    return { child, ports };
+  };
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill("SIGKILL");
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("reserves distinct ports with one lock file each, named after this process; release removes them", async () => {
+    const dir = lockDir();
+    const r = await reserveFixedPorts("127.0.0.1", 6, { lockDir: dir });
+    expect(r.locked).toBe(true);
+    expect(new Set(r.ports).size).toBe(6);
+    const files = readdirSync(dir).map(parseLockName);
+    expect(files.map((f) => f?.port).sort()).toEqual([...r.ports].sort());
+    expect(files.every((f) => f?.pid === process.pid && f.start === processStartTime(process.pid))).toBe(true);
+    r.release();
+    r.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("two reservations of one process at once never share a port", async () => {
+    const dir = lockDir();
+    const floor = narrowFloor(24);
+    const [a, b] = await Promise.all([1, 2].map(() => reserveFixedPorts("127.0.0.1", 10, { lockDir: dir, floor })));
+    expect(new Set([...a!.ports, ...b!.ports]).size).toBe(20);
+    a!.release();
+    b!.release();
+  });
+
+  it("skips every port a live process of another harness holds, even when it is not bound", async () => {
+    const dir = lockDir();
+    const floor = narrowFloor(12);
+    const top = ephemeralRange()[0] - 1;
+    const owner = sleeper();
+    const start = processStartTime(owner)!;
+    const free = [floor + 2, floor + 5, floor + 9];
+    for (let p = floor; p < top; p++) if (!free.includes(p)) writeFileSync(path.join(dir, lockName(p, owner, start)), "");
+    const r = await reserveFixedPorts("127.0.0.1", 3, { lockDir: dir, floor });
+    expect([...r.ports].sort()).toEqual(free);
+    // every port of the range is now held: by the other owner, or by `r`
+    await expect(reserveFixedPorts("127.0.0.1", 3, { lockDir: dir, floor })).rejects.toThrow(/cannot reserve 3 free ports .* reserved by other runs/);
+    r.release();
+  });
+
+  it("ignores and removes the locks of dead owners and of reused pids", async () => {
+    const dir = lockDir();
+    const floor = narrowFloor(12);
+    const top = ephemeralRange()[0] - 1;
+    const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await new Promise((resolve) => dead.once("exit", resolve));
+    const live = sleeper();
+    // the range's other ports are held by a live owner, so only the stale ones can be chosen
+    for (let p = floor + 3; p < top; p++) writeFileSync(path.join(dir, lockName(p, live, processStartTime(live)!)), "");
+    // stale: a dead owner's, a reused pid's (another start time), an old run of our own pid; and one of another port
+    const stale = [lockName(floor, dead.pid!, "1"), lockName(floor + 1, live, "999999999"), lockName(floor + 2, process.pid, "1"), lockName(floor - 5000, dead.pid!, "1")];
+    for (const name of stale) writeFileSync(path.join(dir, name), "");
+    const r = await reserveFixedPorts("127.0.0.1", 3, { lockDir: dir, floor });
+    expect([...r.ports].sort()).toEqual([floor, floor + 1, floor + 2]);
+    expect(readdirSync(dir).filter((n) => stale.includes(n))).toEqual([]);
+    r.release();
+  });
+
+  it("processes reserving at the same moment from one narrow range never get the same port", async () => {
+    const dir = lockDir();
+    const floor = narrowFloor(40);
+    const holders = [0, 1, 2, 3].map(() => holder(dir, 8, floor));
+    const all = (await Promise.all(holders.map((h) => h.ports))).flat();
+    expect(all).toHaveLength(32);
+    expect(new Set(all).size).toBe(32);
+    expect(readdirSync(dir)).toHaveLength(32);
+    // a holder that exits releases its ports; one that is SIGKILLed leaves stale files that do not block
+    holders[0]!.child.stdin!.end();
+    holders[1]!.child.kill("SIGKILL");
+    await Promise.all([0, 1].map((i) => new Promise((resolve) => holders[i]!.child.once("exit", resolve))));
+    expect(readdirSync(dir)).toHaveLength(24);
+    const again = await reserveFixedPorts("127.0.0.1", 16, { lockDir: dir, floor });
+    const others = (await Promise.all(holders.slice(2).map((h) => h.ports))).flat();
+    expect(again.ports.filter((p) => others.includes(p))).toEqual([]);
+    again.release();
+  });
+
+  it("works unreserved (locked: false) when the lock folder cannot be made", async () => {
+    const r = await reserveFixedPorts("127.0.0.1", 2, { lockDir: "/dev/null/netsplit-ports" });
+    expect(r.locked).toBe(false);
+    expect(new Set(r.ports).size).toBe(2);
+  });
+
+  it("parses only its own file names", () => {
+    expect(parseLockName(lockName(12345, 678, "9012"))).toEqual({ port: 12345, pid: 678, start: "9012" });
+    expect(parseLockName("12345-678")).toBeUndefined();
+    expect(parseLockName("x-1-2")).toBeUndefined();
   });
 });
