@@ -191,6 +191,8 @@ function logLines(record: RunRecord, t0: number): LogLine[] {
       }
       case "log": out.push({ atMs, node: "", kind: e.type, text: String(e.message) }); break;
       case "run_error": out.push({ atMs, node: "", kind: e.type, text: `run error: ${String(e.error)}` }); break;
+      case "harness_fault": out.push({ atMs, node: String(e.node ?? ""), kind: e.type, text: `harness fault: ${String(e.error)}` }); break;
+      case "toxiproxy_lost": out.push({ atMs, node: "", kind: e.type, text: `Toxiproxy lost (${String(e.reason)})` }); break;
       case "interrupted": out.push({ atMs, node: "", kind: e.type, text: "interrupted" }); break;
       case "run_end": out.push({ atMs, node: "", kind: e.type, text: `run ended: ${String(e.verdict).toUpperCase()}` }); break;
     }

@@ -104,9 +104,11 @@ export function buildResults(record: RunRecord, topology: Topology = topologyOf(
   }));
   const partial = end === undefined;
   const finalDecided = decided.filter((c) => !c.mid_run).length;
-  const notRun = partial ? (record.scenario?.checks ?? []).slice(finalDecided) : [];
-  for (const c of notRun) checks.push({ name: c.name, verdict: "unknown", detail: "not decided: the run ended before this check ran", source: c.source, mid_run: false });
   const error = str(end?.error) ?? str(first(entries, "run_error")?.error);
+  // checks the run never reached are listed, unknown, with why: a report names every check
+  const notRun = partial || error ? (record.scenario?.checks ?? []).slice(finalDecided) : [];
+  const why = partial ? "the run ended before this check ran" : `the run stopped before this check ran: ${error}`;
+  for (const c of notRun) checks.push({ name: c.name, verdict: "unknown", detail: `not decided: ${why}`, source: c.source, mid_run: false });
   const kernel = ready?.kernel_flags && typeof ready.kernel_flags === "object"
     ? (ready.kernel_flags as Record<string, unknown>)
     : Object.fromEntries(Object.entries((start?.kernel ?? {}) as Record<string, unknown>).map(([k, v]) => [CAMEL_KERNEL[k] ?? k, v]));

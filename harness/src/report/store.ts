@@ -3,7 +3,7 @@
  * as the run happens), logs/ and the reports derived from them: results.json, report.md,
  * junit.xml, report.html. `writeReports` (re)derives every report from the history alone.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { History } from "../runner/history.js";
@@ -82,9 +82,16 @@ export function writeReports(dir: string, entries?: readonly HistoryEntry[]): Ru
 export function writeReportsFrom(dir: string, record: RunRecord): WrittenReports {
   const results = buildResults(record);
   const model = buildReportModel(record, results);
-  writeFileSync(path.join(dir, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  writeFileSync(path.join(dir, "report.md"), renderMarkdown(model));
-  writeFileSync(path.join(dir, "junit.xml"), renderJunit(results));
-  writeFileSync(path.join(dir, "report.html"), renderHtml(model, { files: runFiles(dir) }));
+  writeAtomically(path.join(dir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeAtomically(path.join(dir, "report.md"), renderMarkdown(model));
+  writeAtomically(path.join(dir, "junit.xml"), renderJunit(results));
+  writeAtomically(path.join(dir, "report.html"), renderHtml(model, { files: runFiles(dir) }));
   return { results, model };
+}
+
+/** A report is whole or absent, never half-written, whenever the writer is killed. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }

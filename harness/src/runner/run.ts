@@ -40,23 +40,37 @@ export interface RunOutcome {
   runDir: string;
 }
 
-function runDirFor(outDir: string, name: string, startedAt: number): string {
+/** Makes the run directory `<outDir>/<name>/<start time>[-n]/` (with logs/) and points `latest` at it. */
+export function runDirFor(outDir: string, name: string, startedAt: number): string {
   const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, "-");
-  const dir = path.join(outDir, name, stamp);
-  mkdirSync(path.join(dir, "logs"), { recursive: true });
+  mkdirSync(path.join(outDir, name), { recursive: true });
+  // mkdir without `recursive` fails when the folder exists, atomically: runs that start in the
+  // same millisecond (in this process or another) get `<stamp>`, `<stamp>-2`, ...
+  let base = stamp;
+  for (let n = 2; ; n++) {
+    try {
+      mkdirSync(path.join(outDir, name, base));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || n > 1000) throw err;
+      base = `${stamp}-${n}`;
+    }
+  }
+  const dir = path.join(outDir, name, base);
+  mkdirSync(path.join(dir, "logs"));
   const latest = path.join(outDir, name, "latest");
   rmSync(latest, { force: true });
   try {
-    symlinkSync(stamp, latest);
+    symlinkSync(base, latest);
   } catch {
-    // a file system without symlinks: no `latest` link
+    // a file system without symlinks, or a concurrent run made the link first: it may point to either
   }
   return dir;
 }
 
 function describeEvent(e: ClusterEvent): string | null {
   if (e.type === "node_state") return `${e.node} is ${e.state}${e.detail ? ` (${e.detail})` : ""}`;
-  if (e.type === "agent_lost") return null;
+  if (e.type === "agent_lost" || e.type === "toxiproxy_lost") return null;
   const ev = e.event;
   const peer = ev.node?.split("@")[0];
   switch (ev.event) {
@@ -81,7 +95,18 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   progress(`netsplit: ${scenario.name} (seed ${seed}) -> ${runDir}`);
 
   const abort = new AbortController();
-  const timeLimit = setTimeout(() => abort.abort(), scenario.limits.runTimeoutMs);
+  /** Why the run stops early: its time limit, or a part of the harness that failed. First wins. */
+  let stopCause: string | undefined;
+  const stopRun = (cause: string, fields: Record<string, unknown> = {}) => {
+    if (stopCause !== undefined) return;
+    stopCause = cause;
+    history.record("harness_fault", { error: cause, ...fields });
+    progress(`error: ${cause}`);
+    abort.abort();
+  };
+  const timeLimit = setTimeout(() => stopRun(`the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`, { part: "time_limit" }), scenario.limits.runTimeoutMs);
+  // SIGINT/SIGTERM at any phase, reporting included: the history says so and the reports are
+  // written from it (marked partial unless the run had ended); the reaper then stops the rest
   const removeHook = onInterrupt(() => {
     history.record("interrupted", {});
     try {
@@ -96,7 +121,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   let ctx: RunContext | undefined;
   let recorders: Recorders | undefined;
   try {
-    cluster = await startCluster(runtime, {
+    const starting = startCluster(runtime, {
       progress,
       nodes: scenario.cluster.nodes,
       kernel: {
@@ -110,6 +135,8 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       logDir: path.join(runDir, "logs"),
       extraCodePaths: options.extraCodePaths ?? [],
     });
+    // a boot that outlives the run's time limit is abandoned, and stopped whenever it ends
+    cluster = await untilAborted(starting, abort.signal, () => void starting.then((c) => c.stop(), () => undefined));
     const c = cluster;
     const hello = c.agent(c.names[0]!).hello;
     history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
@@ -127,36 +154,112 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       history.record(type, fields, at);
       const line = describeEvent(e);
       if (line) progress(`${rel(context, e.at)}    ${line}`);
+      watchHarnessParts(c, e, runDir, stopRun);
     });
     recorders = startRecorders(context);
-    await setupWorkload(context);
-    await runSteps(context, scenario.steps, results);
-    if (abort.signal.aborted) throw new Error(`the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`);
-    await finalHeal(context);
+    // a step stuck on a call with no answer (a hung container engine) cannot outlive the run's
+    // time limit or a failed part: the run goes on to its cleanup
+    await untilAborted(setupWorkload(context), abort.signal);
+    await untilAborted(runSteps(context, scenario.steps, results), abort.signal);
+    if (stopCause !== undefined) throw new Error(stopCause);
+    await untilAborted(finalHeal(context), abort.signal);
     for (const check of scenario.checks) {
-      const r = await runCheck(context, check, false);
+      if (stopCause !== undefined) throw new Error(stopCause);
+      const r = await untilAborted(runCheck(context, check, false), abort.signal);
       results.push(r);
       history.record("check", { result: r });
       progress(`${rel(context)}  ${r.verdict.toUpperCase().padEnd(7)} ${r.name}${r.value_ms !== undefined ? ` (${r.value_ms} ms)` : ""}: ${r.detail}`);
     }
+    // a check decided while a part of the harness was failing is not evidence
+    if (stopCause !== undefined) throw new Error(stopCause);
   } catch (err) {
-    error = (err as Error)?.message ?? String(err);
+    // what a failed part causes downstream (refused API calls, closed agents) is not the cause
+    error = stopCause ?? (err as Error)?.message ?? String(err);
     history.record("run_error", { error });
-    progress(`error: ${error}`);
+    if (stopCause === undefined) progress(`error: ${error}`);
   } finally {
     clearTimeout(timeLimit);
     await recorders?.stop();
     if (cluster) {
-      await Promise.all(cluster.running().map((n) => cluster!.agent(n).call("global_probes_stop", {}, 2000).catch(() => undefined)));
-      await cluster.stop();
+      await Promise.all(cluster.running().map(async (n) => cluster!.agent(n).call("global_probes_stop", {}, 2000)).map((p) => p.catch(() => undefined)));
+      const c = cluster;
+      const stopped = await Promise.race([c.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_LIMIT_MS).unref())]);
+      if (!stopped) progress(`warning: the cluster did not stop within ${STOP_LIMIT_MS / 1000} s; what is left is swept at the next run`);
     }
-    removeHook();
   }
   const verdict = error ? "unknown" : overallVerdict(results);
   history.record("run_end", { verdict, error });
-  const runResults = writeReports(runDir, history.entries);
+  progress(`writing the reports`);
+  const hold = injectedHarnessFault("hold_report");
+  if (hold !== undefined) await new Promise((r) => setTimeout(r, hold));
+  let runResults: RunResults;
+  try {
+    runResults = writeReports(runDir, history.entries);
+  } finally {
+    removeHook();
+  }
   progress(`verdict: ${verdict.toUpperCase()}  (${runDir})`);
   return { results: runResults, runDir };
+}
+
+/** How long stopping the cluster may take before the run goes on to its reports. */
+const STOP_LIMIT_MS = 30_000;
+
+/** Resolves/rejects with `p`, or rejects once `signal` aborts; `onAbandon` sees an abandoned `p`. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal, onAbandon?: () => void): Promise<T> {
+  if (signal.aborted) {
+    onAbandon?.();
+    p.catch(() => undefined);
+    return Promise.reject(new Error("the run was stopped"));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      onAbandon?.();
+      p.catch(() => undefined);
+      reject(new Error("the run was stopped"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener("abort", onAbort); reject(e as Error); },
+    );
+  });
+}
+
+/**
+ * Stops the run, naming the cause, when a part of the harness fails on its own: Toxiproxy ends,
+ * a node exits without a step asking for it, or an agent closes its control connection while
+ * its node keeps running. Whatever the checks would say after that is not evidence.
+ */
+function watchHarnessParts(c: StartedCluster, e: ClusterEvent, runDir: string, stopRun: (cause: string, fields: Record<string, unknown>) => void): void {
+  const log = (file: string) => path.join(runDir, "logs", file);
+  if (e.type === "toxiproxy_lost") {
+    stopRun(`Toxiproxy died mid-run: ${e.reason}; every link through it is gone and no fault or heal can be applied (its log: ${log("toxiproxy.log")})`, { part: "toxiproxy" });
+  } else if (e.type === "node_state" && e.state === "killed" && e.detail?.startsWith("exited unexpectedly")) {
+    stopRun(`node ${e.node} ${e.detail} while no step stopped it (its log: ${log(`${e.node}.log`)})`, { part: "node", node: e.node });
+  } else if (e.type === "agent_lost") {
+    const node = c.nodes.find((n) => n.name === e.node);
+    if (!node || (node.state !== "running" && node.state !== "paused")) return;
+    // a node that died takes its agent with it: give its exit a moment to be the named cause
+    setTimeout(() => {
+      if (node.state === "running" || node.state === "paused") {
+        stopRun(`the agent of ${e.node} closed its control connection (${e.reason}) while the node kept running; the harness cannot observe ${e.node} any more (its log: ${log(`${e.node}.log`)})`, { part: "agent", node: e.node });
+      }
+    }, 500).unref();
+  }
+}
+
+/**
+ * `NETSPLIT_FAULT_INJECT` entries for the harness itself (`action:harness:ms`), used by
+ * netsplit's own tests to hold a phase open; the node agents read the same variable
+ * (nodes/lib/netsplit/agent/fault_inject.ex). Returns the entry's ms, if any.
+ */
+function injectedHarnessFault(action: string): number | undefined {
+  for (const entry of (process.env.NETSPLIT_FAULT_INJECT ?? "").split(",")) {
+    const [a, who, ms] = entry.split(":");
+    if (a === action && who === "harness" && ms !== undefined && /^\d+$/.test(ms)) return Number(ms);
+  }
+  return undefined;
 }
 
 async function setupWorkload(ctx: RunContext): Promise<void> {

@@ -63,7 +63,9 @@ export interface ClusterNode {
 export type ClusterEvent =
   | { type: "node_event"; node: string; at: number; event: AgentEvent }
   | { type: "node_state"; node: string; at: number; state: NodeState; detail?: string }
-  | { type: "agent_lost"; node: string; at: number; reason: string };
+  | { type: "agent_lost"; node: string; at: number; reason: string }
+  /** Toxiproxy ended while the cluster was running: every link through it is gone. */
+  | { type: "toxiproxy_lost"; at: number; reason: string };
 
 export const DEFAULT_KERNEL: KernelFlags = { net_ticktime: 4, prevent_overlapping_partitions: true, net_setuptime: 2, connect_all: true };
 
@@ -180,6 +182,9 @@ export class StartedCluster implements AsyncDisposable {
     this.secret = setup.secret;
     this.bootTimeoutMs = setup.bootTimeoutMs;
     this.faults = new LinkFaults(backend.toxiproxy.api, this.names);
+    void backend.toxiproxy.exited?.then((reason) => {
+      if (!this.stopped) this.emit({ type: "toxiproxy_lost", at: nowMs(), reason: `toxiproxy-server (pid ${backend.toxiproxy.pid}) ${reason}` });
+    });
   }
 
   get runtime(): RuntimeName {

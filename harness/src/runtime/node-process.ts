@@ -1,12 +1,14 @@
 /**
  * One BEAM node as a local OS process: `erl` running the netsplit agent, distribution on a
  * fixed loopback port, peers resolved through `Netsplit.Epmd` to their Toxiproxy proxies.
- * Secrets (cookie, control secret) travel in the environment, never on the command line.
+ * Secrets never travel on the command line: the cookie is a file in the run's private HOME
+ * (node-home.ts), the control secret an environment variable.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { ProcessError } from "../errors.js";
 import { beamPaths } from "../util/paths.js";
+import { nodeHome } from "./node-home.js";
 import { track, untrack } from "./reaper.js";
 
 export interface KernelFlags {
@@ -25,6 +27,12 @@ export interface NodeProcessSpec {
   distPort: number;
   /** Full peer node name -> "proxyHost:proxyPort" of this node's proxy to that peer. */
   routes: Record<string, string>;
+  /**
+   * The routes come later, as the first line on the node's stdin (`sendRoutes`), and the agent
+   * reports ready only once they came; `routes` is then ignored. Lets a node boot while
+   * Toxiproxy is still starting (runtime/local.ts).
+   */
+  routesOnStdin?: boolean;
   cookie: string;
   secret: string;
   kernel: KernelFlags;
@@ -78,6 +86,11 @@ export function nodeArgs(spec: NodeProcessSpec): string[] {
   ];
 }
 
+/** Sends a node started with `routesOnStdin` its routes (the agent reads one `routes ...` line). */
+export function sendRoutes(child: ChildProcess, routes: Record<string, string>): void {
+  child.stdin?.write(`routes ${Object.entries(routes).map(([n, t]) => `${n}=${t}`).join(",")}\n`);
+}
+
 /** Starts a node; `onSpawn` sees the child at once, before it is ready (for cleanup on failure). */
 export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildProcess) => void): Promise<RunningNodeProcess> {
   const { erl } = beamPaths();
@@ -85,15 +98,19 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
     stdio: ["pipe", "pipe", "pipe"],
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/tmp",
+      // a HOME of the run's own, holding the run's cookie: no -setcookie on any command line (node-home.ts)
+      HOME: nodeHome(spec.runId, spec.cookie),
       LANG: "C.UTF-8",
-      ERL_FLAGS: `-setcookie ${spec.cookie}`,
       NETSPLIT_SECRET: spec.secret,
       NETSPLIT_CONTROL_IP: spec.host,
       NETSPLIT_DIST_PORT: String(spec.distPort),
       NETSPLIT_ROUTES: Object.entries(spec.routes).map(([n, t]) => `${n}=${t}`).join(","),
       NETSPLIT_RECONNECT_MS: spec.reconnectMs === null ? "off" : String(spec.reconnectMs),
       NETSPLIT_WATCH_STDIN: "1",
+      ...(spec.routesOnStdin ? { NETSPLIT_ROUTES_FROM: "stdin" } : {}),
+      // faults of the agent itself, for netsplit's own tests (nodes/lib/netsplit/agent/fault_inject.ex)
+      ...(process.env.NETSPLIT_FAULT_INJECT ? { NETSPLIT_FAULT_INJECT: process.env.NETSPLIT_FAULT_INJECT } : {}),
+      ...(process.env.NS_NO_BOOT_DIAL ? { NS_NO_BOOT_DIAL: "1" } : {}), // TEMP-BENCH
     },
   });
   const pid = child.pid;

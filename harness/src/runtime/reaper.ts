@@ -52,7 +52,7 @@ export function track(entry: Tracked): void {
 
 export function untrack(pid: number): void {
   if (tracked.delete(pid)) persist();
-  if (tracked.size === 0 && interruptCleanups.size === 0) removeHandlers();
+  removeHandlersIfIdle();
 }
 
 /**
@@ -66,14 +66,27 @@ export function onInterruptCleanup(cleanup: () => Promise<void>, what: string): 
   interruptCleanups.set(cleanup, what);
   return () => {
     interruptCleanups.delete(cleanup);
-    if (tracked.size === 0 && interruptCleanups.size === 0) removeHandlers();
+    removeHandlersIfIdle();
   };
 }
 
-/** Runs `hook` synchronously when an interrupt arrives, before the processes are killed. */
+/**
+ * Runs `hook` synchronously when an interrupt arrives, before the processes are killed. The
+ * signal handlers stay installed while a hook is registered, so work that owns no process yet
+ * (a run being set up) or any more (a run writing its reports) still ends on SIGINT/SIGTERM
+ * through its hook, with the reaper's exit code.
+ */
 export function onInterrupt(hook: () => void): () => void {
+  installHandlers();
   interruptHooks.add(hook);
-  return () => interruptHooks.delete(hook);
+  return () => {
+    interruptHooks.delete(hook);
+    removeHandlersIfIdle();
+  };
+}
+
+function removeHandlersIfIdle(): void {
+  if (tracked.size === 0 && interruptCleanups.size === 0 && interruptHooks.size === 0) removeHandlers();
 }
 
 function killAll(): void {

@@ -49,6 +49,11 @@ export interface StartedToxiproxyServer extends AsyncDisposable {
   readonly api: ToxiproxyApi;
   /** SIGTERM, then SIGKILL after 2 s; resolves once the process is gone. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Resolves when the server ends, however it ends (after `stop()` too), with why; never
+   * rejects. Absent where the runtime cannot watch it (docker: the API calls fail instead).
+   */
+  readonly exited?: Promise<string>;
 }
 
 const MAX_PORT_ATTEMPTS = 3;
@@ -107,7 +112,8 @@ async function startOnce(
     });
     const api = new ToxiproxyApi(url, { requestTimeoutMs: options.requestTimeoutMs ?? 5000 });
     const stop = () => proc.stop(2000);
-    return { url, host, port, pid: proc.pid, version, api, stop, [Symbol.asyncDispose]: stop };
+    const exited = proc.exited.then((e) => describeExit(e));
+    return { url, host, port, pid: proc.pid, version, api, stop, exited, [Symbol.asyncDispose]: stop };
   } catch (err) {
     await proc.stop(2000);
     throw err;

@@ -16,6 +16,12 @@ defmodule Netsplit.Agent do
     * `NETSPLIT_DIST_PORT`, `NETSPLIT_ROUTES` - read by `Netsplit.Epmd`.
     * `NETSPLIT_WATCH_STDIN` - when `1`, the node halts as soon as its stdin closes, so a
       harness killed with SIGKILL never leaves nodes behind.
+    * `NETSPLIT_ROUTES_FROM` - `stdin` (with `NETSPLIT_WATCH_STDIN=1`): the routes come as the
+      first stdin line, `routes <NETSPLIT_ROUTES text>`, and the ready line waits for them. The
+      local runtime spawns the nodes while Toxiproxy is still starting and sends each node its
+      routes once the proxies exist, so a node's boot and Toxiproxy's start overlap.
+    * `NETSPLIT_FAULT_INJECT` - faults of the agent itself, for netsplit's own tests
+      (`Netsplit.Agent.FaultInject`).
   """
 
   @doc """
@@ -27,7 +33,12 @@ defmodule Netsplit.Agent do
     case Application.ensure_all_started(:netsplit_agent) do
       {:ok, _} ->
         maybe_watch_stdin()
+        # dial every peer now rather than at the reconnect loop's first tick: the nodes that
+        # boot last mesh with the others before the harness even asks (connect_all)
+        if System.get_env("NS_NO_BOOT_DIAL") != "1", do: Netsplit.Agent.Reconnector.dial_all()
+        Netsplit.Agent.FaultInject.before_ready()
         IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}")
+        Netsplit.Agent.FaultInject.arm()
 
       {:error, reason} ->
         IO.puts(:stderr, "netsplit-agent failed to start: #{inspect(reason)}")
@@ -39,17 +50,35 @@ defmodule Netsplit.Agent do
 
   defp maybe_watch_stdin do
     if System.get_env("NETSPLIT_WATCH_STDIN") == "1" do
+      booting = if System.get_env("NETSPLIT_ROUTES_FROM") == "stdin", do: self()
+
       spawn(fn ->
-        port = Port.open({:fd, 0, 1}, [:eof, :binary])
-        wait_eof(port)
+        port = Port.open({:fd, 0, 1}, [:eof, :binary, {:line, 1_048_576}])
+        watch_stdin(port, booting)
       end)
+
+      # the ready line promises a node that can reach its peers: wait for the routes
+      if booting do
+        receive do
+          :netsplit_routes -> :ok
+        end
+      end
     end
   end
 
-  defp wait_eof(port) do
+  # Halts when stdin closes. `booting`, until the routes came: the process waiting for them.
+  defp watch_stdin(port, booting) do
     receive do
-      {^port, :eof} -> :erlang.halt(0)
-      {^port, {:data, _}} -> wait_eof(port)
+      {^port, :eof} ->
+        :erlang.halt(0)
+
+      {^port, {:data, {:eol, "routes " <> text}}} when is_pid(booting) ->
+        Netsplit.Epmd.set_routes(text)
+        send(booting, :netsplit_routes)
+        watch_stdin(port, nil)
+
+      {^port, {:data, _}} ->
+        watch_stdin(port, booting)
     end
   end
 
