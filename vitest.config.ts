@@ -16,8 +16,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["harness/src/**/*.test.ts"],
-          exclude: ["harness/src/**/*.int.test.ts"],
+          include: ["harness/src/**/*.test.ts", "bench/**/*.test.ts"],
+          exclude: ["harness/src/**/*.int.test.ts", "bench/**/*.int.test.ts"],
         },
       },
       {
