@@ -30,4 +30,11 @@ else {
   register();
   main = await import("../harness/src/cli/main.ts");
 }
-process.exitCode = await main.runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+const code = await main.runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+process.exitCode = code;
+// The command is over. Anything still holding the event loop (a handle a bug left open) must not
+// keep the process, and what it started, alive: exit anyway; the exit handler kills what is left.
+setTimeout(() => {
+  process.stderr.write("netsplit: still busy 3 s after the command ended; exiting\n");
+  process.exit(code);
+}, 3000).unref();

@@ -13,8 +13,8 @@ export function opsChart(c: Canvas, m: ReportModel): void {
   const H = 110;
   const top = c.y + 4;
   const durs = ops.map((o) => Math.max(o.durationMs, 0.01));
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...durs))));
-  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...durs) * 1.05)));
+  const lo = Math.pow(10, Math.floor(Math.log10(durs.reduce((a, b) => Math.min(a, b)))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(durs.reduce((a, b) => Math.max(a, b)) * 1.05)));
   const y = (ms: number) => top + H - ((Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * H;
   const out: string[] = [el("rect", { x: LEFT, y: top, width: PLOT, height: H, class: "chart-bg" })];
   for (let d = lo; d <= hi * 1.001; d *= 10) {

@@ -125,9 +125,9 @@ export function keyTimings(m: Omit<ReportModel, "keyTimings">): KeyTiming[] {
   }
   for (const c of t.convergence.slice(0, 3)) out.push({ key: `mesh:${c.step}`, label: `full mesh after ${c.label}`, value: c.mesh_ms === null ? "never" : duration(c.mesh_ms) });
   const finished = m.ops.filter((o) => o.status === "ok" || o.status === "late");
-  if (finished.length) out.push({ key: "worst-op", label: "worst finished global op", value: duration(Math.max(...finished.map((o) => o.durationMs))) });
+  if (finished.length) out.push({ key: "worst-op", label: "worst finished global op", value: duration(finished.reduce((m, o) => Math.max(m, o.durationMs), 0)) });
   const open = m.ops.filter((o) => o.status === "in_flight" || o.status === "blocked");
-  if (open.length) out.push({ key: "open-ops", label: `global ops with no result at the end (${open.map((o) => o.node).join(", ")})`, value: `${open.length} (> ${duration(Math.min(...open.map((o) => o.durationMs)))})` });
+  if (open.length) out.push({ key: "open-ops", label: `global ops with no result at the end (${open.map((o) => o.node).join(", ")})`, value: `${open.length} (> ${duration(open.reduce((m, o) => Math.min(m, o.durationMs), Infinity))})` });
   return out;
 }
 

@@ -75,7 +75,7 @@ const CAMEL_KERNEL: Record<string, string> = {
 export function runSpan(record: RunRecord): { t0: number; endMs: number } {
   const entries = record.entries;
   const t0 = first(entries, "run_start")?.t ?? entries[0]?.t ?? 0;
-  const end = first(entries, "run_end")?.t ?? Math.max(t0, ...entries.map((e) => e.t));
+  const end = first(entries, "run_end")?.t ?? entries.reduce((m, e) => Math.max(m, e.t), t0); // no spread: a long history overflows the stack
   return { t0, endMs: end - t0 };
 }
 

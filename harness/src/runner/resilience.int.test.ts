@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EXIT } from "../cli/io.js";
 import type { RunResults } from "../report/results.js";
 import { allProcesses, type ProcInfo } from "../testing/procs.js";
@@ -48,6 +48,13 @@ interface Runner {
   started: number;
 }
 
+/** Runners still going when a test ends (it failed): killed, so a failure leaves nothing behind. */
+const live = new Set<{ kill: (s: NodeJS.Signals) => void }>();
+afterEach(() => {
+  for (const r of live) r.kill("SIGKILL");
+  live.clear();
+});
+
 function startRun(name: string, yaml: string, env: Record<string, string> = {}): Runner {
   const file = path.join(tmp, `${name}.yaml`);
   writeFileSync(file, yaml);
@@ -66,8 +73,13 @@ function startRun(name: string, yaml: string, env: Record<string, string> = {}):
   };
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);
+  const handle = { kill: (signal: NodeJS.Signals) => child.kill(signal) };
+  live.add(handle);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, ms: Date.now() - started })),
+    child.once("exit", (code, signal) => {
+      live.delete(handle);
+      resolve({ code, signal, ms: Date.now() - started });
+    }),
   );
   return {
     output: () => output,

@@ -183,7 +183,9 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     if (cluster) {
       await Promise.all(cluster.running().map(async (n) => cluster!.agent(n).call("global_probes_stop", {}, 2000)).map((p) => p.catch(() => undefined)));
       const c = cluster;
-      const stopped = await Promise.race([c.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_LIMIT_MS).unref())]);
+      let limit: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([c.stop().then(() => true), new Promise<false>((r) => (limit = setTimeout(() => r(false), STOP_LIMIT_MS)))]);
+      clearTimeout(limit); // a pending timer would keep the run's whole state alive for 30 s
       if (!stopped) progress(`warning: the cluster did not stop within ${STOP_LIMIT_MS / 1000} s; what is left is swept at the next run`);
     }
   }
