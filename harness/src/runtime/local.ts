@@ -98,13 +98,13 @@ export class LocalBackend implements ClusterBackend {
     const distPorts = new Map(names.map((n, i) => [n, reservation.ports[i]!]));
     const spawned = new Map<string, ChildProcess>();
     const booting = new Map<string, Promise<RunningNodeProcess>>();
-    for (const name of names) {
-      const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}), routesOnStdin: true }, (child) => spawned.set(name, child));
-      boot.catch(() => undefined); // awaited by startNode; moot if this start fails
-      booting.set(name, boot);
-    }
     let toxiproxy: StartedToxiproxyServer | undefined;
     try {
+      for (const name of names) {
+        const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}), routesOnStdin: true }, (child) => spawned.set(name, child));
+        boot.catch(() => undefined); // awaited by startNode; moot if this start fails
+        booting.set(name, boot);
+      }
       toxiproxy = await startToxiproxyServer({
         host: LOCAL_HOST,
         proxyMetrics: true,

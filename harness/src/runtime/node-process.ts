@@ -110,7 +110,6 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
       ...(spec.routesOnStdin ? { NETSPLIT_ROUTES_FROM: "stdin" } : {}),
       // faults of the agent itself, for netsplit's own tests (nodes/lib/netsplit/agent/fault_inject.ex)
       ...(process.env.NETSPLIT_FAULT_INJECT ? { NETSPLIT_FAULT_INJECT: process.env.NETSPLIT_FAULT_INJECT } : {}),
-      ...(process.env.NS_NO_BOOT_DIAL ? { NS_NO_BOOT_DIAL: "1" } : {}), // TEMP-BENCH
     },
   });
   const pid = child.pid;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ToxiproxyApiError } from "../errors.js";
 import { freePorts } from "../util/ports.js";
 import { ToxiproxyApi } from "./api.js";
+import { PooledHttpClient } from "./pooled-http.js";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "./server.js";
 
 const HOST = "127.0.0.1";
@@ -252,7 +253,7 @@ describe("ToxiproxyApi errors", () => {
   });
 });
 
-/** Records every HTTP request made from now on (the client and request.ts both use global fetch). */
+/** Records every HTTP request made from now on (the client's pooled transport, and request.ts's global fetch). */
 function recordRequests(): Array<{ call: string; body: string | undefined }> {
   const seen: Array<{ call: string; body: string | undefined }> = [];
   const realFetch = globalThis.fetch;
@@ -261,7 +262,17 @@ function recordRequests(): Array<{ call: string; body: string | undefined }> {
     seen.push({ call: `${init?.method ?? "GET"} ${url.pathname}`, body: typeof init?.body === "string" ? init.body : undefined });
     return realFetch(input, init);
   });
-  cleanups.push(() => spy.mockRestore());
+  type Send = (method: string, url: string, body: string | undefined, retry?: boolean) => Promise<string>;
+  const proto = PooledHttpClient.prototype as unknown as { send: Send };
+  const realSend = proto.send;
+  const pooled = vi.spyOn(proto, "send").mockImplementation(function (this: unknown, method, url, body, retry) {
+    seen.push({ call: `${method} ${new URL(url).pathname}`, body });
+    return realSend.call(this, method, url, body, retry);
+  });
+  cleanups.push(() => {
+    spy.mockRestore();
+    pooled.mockRestore();
+  });
   return seen;
 }
 

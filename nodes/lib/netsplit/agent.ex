@@ -30,12 +30,16 @@ defmodule Netsplit.Agent do
   """
   @spec boot() :: :ok
   def boot do
+    # first: routes sent on stdin are set as soon as they come, even while the apps start
+    routes_from_stdin = maybe_watch_stdin()
+
     case Application.ensure_all_started(:netsplit_agent) do
       {:ok, _} ->
-        maybe_watch_stdin()
+        # the ready line promises a node that can reach its peers
+        if routes_from_stdin, do: await_routes()
         # dial every peer now rather than at the reconnect loop's first tick: the nodes that
         # boot last mesh with the others before the harness even asks (connect_all)
-        if System.get_env("NS_NO_BOOT_DIAL") != "1", do: Netsplit.Agent.Reconnector.dial_all()
+        Netsplit.Agent.Reconnector.dial_all()
         Netsplit.Agent.FaultInject.before_ready()
         IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}")
         Netsplit.Agent.FaultInject.arm()
@@ -48,6 +52,7 @@ defmodule Netsplit.Agent do
     :ok
   end
 
+  # Starts the stdin watcher if asked to; true when the routes will come on stdin.
   defp maybe_watch_stdin do
     if System.get_env("NETSPLIT_WATCH_STDIN") == "1" do
       booting = if System.get_env("NETSPLIT_ROUTES_FROM") == "stdin", do: self()
@@ -57,12 +62,15 @@ defmodule Netsplit.Agent do
         watch_stdin(port, booting)
       end)
 
-      # the ready line promises a node that can reach its peers: wait for the routes
-      if booting do
-        receive do
-          :netsplit_routes -> :ok
-        end
-      end
+      booting != nil
+    else
+      false
+    end
+  end
+
+  defp await_routes do
+    receive do
+      :netsplit_routes -> :ok
     end
   end
 

@@ -5,8 +5,9 @@ defmodule Netsplit.Epmd do
   Started with `-start_epmd false -epmd_module Elixir.Netsplit.Epmd`. No epmd daemon is used:
   this node listens on the fixed port in `NETSPLIT_DIST_PORT`, and resolving a peer returns the
   address of the proxy `<self>_to_<peer>` taken from `NETSPLIT_ROUTES`
-  (`n2@127.0.0.1=127.0.0.1:40001,n3@127.0.0.1=127.0.0.1:40002`). A peer that has no route is
-  unreachable by construction, so no distribution traffic can bypass Toxiproxy.
+  (`n2@127.0.0.1=127.0.0.1:40001,n3@127.0.0.1=127.0.0.1:40002`), or given later through
+  `set_routes/1` (the local runtime sends them on stdin, see `Netsplit.Agent`). A peer that has
+  no route is unreachable by construction, so no distribution traffic can bypass Toxiproxy.
 
   These callbacks run while the kernel boots, before the file server exists: configuration comes
   from the OS environment only.
@@ -58,18 +59,46 @@ defmodule Netsplit.Epmd do
   @spec names(term()) :: {:error, :address}
   def names(_host \\ nil), do: {:error, :address}
 
-  @doc "Parsed routes: full peer node name (string) => {proxy host, proxy port}."
+  @doc """
+  Parsed routes: full peer node name (string) => {proxy host, proxy port}. From
+  `NETSPLIT_ROUTES`, or, with `NETSPLIT_ROUTES_FROM=stdin`, from `set_routes/1` (no routes
+  until then: every peer is unreachable).
+  """
   @spec routes() :: %{String.t() => {String.t(), non_neg_integer()}}
   def routes do
     case :persistent_term.get({__MODULE__, :routes}, nil) do
       nil ->
-        parsed = parse_routes(System.get_env("NETSPLIT_ROUTES", ""))
-        :persistent_term.put({__MODULE__, :routes}, parsed)
-        parsed
+        if System.get_env("NETSPLIT_ROUTES_FROM") == "stdin",
+          do: %{},
+          else: set_routes(System.get_env("NETSPLIT_ROUTES", ""))
 
       parsed ->
         parsed
     end
+  end
+
+  defp await_routes(deadline) do
+    case :persistent_term.get({__MODULE__, :routes}, nil) do
+      nil ->
+        if System.get_env("NETSPLIT_ROUTES_FROM") == "stdin" and
+             System.monotonic_time(:millisecond) < deadline do
+          Process.sleep(5)
+          await_routes(deadline)
+        else
+          routes()
+        end
+
+      parsed ->
+        parsed
+    end
+  end
+
+  @doc "Sets the routes from text in the `NETSPLIT_ROUTES` format; returns them parsed."
+  @spec set_routes(String.t()) :: %{String.t() => {String.t(), non_neg_integer()}}
+  def set_routes(text) do
+    parsed = parse_routes(text)
+    :persistent_term.put({__MODULE__, :routes}, parsed)
+    parsed
   end
 
   @doc false
@@ -95,8 +124,13 @@ defmodule Netsplit.Epmd do
     end
   end
 
+  # Routes that come on stdin can lag a peer's incoming connection by a few ms during the boot,
+  # and :global (connect_all) dials the peer's peers at once: wait for them rather than fail
+  # the dial, which :global would answer by disconnecting nodes to prevent overlapping partitions.
+  @route_wait_ms 1000
+
   defp route(name, host) do
-    case Map.fetch(routes(), "#{name}@#{host}") do
+    case Map.fetch(await_routes(System.monotonic_time(:millisecond) + @route_wait_ms), "#{name}@#{host}") do
       {:ok, {proxy_host, port}} -> {:ok, proxy_host, port}
       :error -> :error
     end

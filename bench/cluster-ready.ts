@@ -1,0 +1,84 @@
+/**
+ * Cluster ready: `startLocalCluster({ nodes: N })` from the call until it resolves, i.e. until
+ * Toxiproxy runs with its N·(N−1) proxies, every agent is connected and every node sees every
+ * other through Toxiproxy (the full mesh, observed from the agents' nodeup events). Next to it,
+ * in the same run and alternating the order, the floor (floor.ts). Where the time goes is
+ * measured separately by phases.ts; here, the CPU time every process had used when the cluster
+ * was ready (nodes, Toxiproxy, the harness), next to what a bare node of the floor used: on a
+ * machine with few cores, cluster ready is CPU time divided by cores.
+ */
+import { startLocalCluster } from "../harness/src/index.js";
+import { floorSample, type FloorSample } from "./floor.js";
+import { figure, type Figure } from "./lib/results.js";
+import { median } from "./lib/stats.js";
+import { cpuMs, now, selfCpuMs, sleep } from "./lib/procs.js";
+import type { Log } from "./lib/log.js";
+
+export interface ClusterSample {
+  readyMs: number;
+  stopMs: number;
+  /** CPU time each node had used when the cluster was ready (ms, 10 ms resolution). */
+  nodeCpuMs: number[];
+  toxiproxyCpuMs: number;
+  /** CPU time this (harness) process used to start the cluster. */
+  harnessCpuMs: number;
+}
+
+/** One harness sample: start a cluster of `n`, time it, stop it. */
+export async function clusterSample(n: number): Promise<ClusterSample> {
+  const c0 = selfCpuMs();
+  const t0 = now();
+  const cluster = await startLocalCluster({ nodes: n, bootTimeoutMs: 120_000 });
+  const readyMs = now() - t0;
+  const harnessCpuMs = selfCpuMs() - c0;
+  const nodeCpuMs = cluster.nodes.map((node) => cpuMs(node.pid)).filter((x): x is number => x !== undefined);
+  const toxiproxyCpuMs = cpuMs(cluster.toxiproxy.pid) ?? Number.NaN;
+  const t1 = now();
+  await cluster.stop();
+  return { readyMs, stopMs: now() - t1, nodeCpuMs, toxiproxyCpuMs, harnessCpuMs };
+}
+
+export const READY_TARGET = { maxRatio: 1.5, text: "≤ 1.5× floor" };
+export const FLOOR_LABEL = "the same N bare BEAM nodes (same flags, no agent) spawned at once, concurrently with toxiproxy-server's own start";
+
+export async function measureClusterReady(sizes: readonly number[], reps: number, log: Log): Promise<Figure[]> {
+  const harness = new Map<number, ClusterSample[]>(sizes.map((n) => [n, []]));
+  const floors = new Map<number, FloorSample[]>(sizes.map((n) => [n, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const n of sizes) {
+      // alternate which goes first, so a slow moment of the machine hurts both alike
+      const order = rep % 2 === 0 ? ["floor", "harness"] : ["harness", "floor"];
+      for (const which of order) {
+        if (which === "floor") floors.get(n)!.push(await floorSample(n));
+        else harness.get(n)!.push(await clusterSample(n));
+        await sleep(300);
+      }
+      const h = harness.get(n)!.at(-1)!;
+      const f = floors.get(n)!.at(-1)!;
+      log(`cluster ready N=${n} rep ${rep + 1}/${reps}: harness ${Math.round(h.readyMs)} ms, floor ${Math.round(f.totalMs)} ms (nodes ${Math.round(f.nodesMs)}, toxiproxy ${Math.round(f.toxiproxyMs)})`);
+    }
+  }
+  return sizes.map((n) => {
+    const h = harness.get(n)!;
+    const f = floors.get(n)!;
+    return figure({
+      id: `cluster_ready.n${n}`,
+      group: "cluster ready",
+      label: `cluster ready, N = ${n}`,
+      unit: "ms",
+      samples: h.map((s) => s.readyMs),
+      floor: { label: FLOOR_LABEL, samples: f.map((s) => s.totalMs) },
+      target: READY_TARGET,
+      detail: {
+        proxies: n * (n - 1),
+        floor_nodes_only_ms: Math.round(median(f.map((s) => s.nodesMs))),
+        floor_toxiproxy_only_ms: Math.round(median(f.map((s) => s.toxiproxyMs))),
+        stop_ms: Math.round(median(h.map((s) => s.stopMs))),
+        cpu_per_node_ms: Math.round(median(h.flatMap((s) => s.nodeCpuMs))),
+        floor_cpu_per_node_ms: Math.round(median(f.flatMap((s) => s.nodeCpuMs))),
+        toxiproxy_cpu_ms: Math.round(median(h.map((s) => s.toxiproxyCpuMs))),
+        harness_cpu_ms: Math.round(median(h.map((s) => s.harnessCpuMs))),
+      },
+    });
+  });
+}

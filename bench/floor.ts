@@ -1,0 +1,107 @@
+/**
+ * The physical floor of a cluster start, measured on this machine: the same N BEAM nodes with
+ * the same flags and environment as the harness gives its nodes (runtime/node-process.ts
+ * nodeArgs), minus the agent (`-eval` prints a ready line instead of booting
+ * Netsplit.Agent), all spawned at once, together with toxiproxy-server's own start (until
+ * GET /version answers). The sample is the time until every node printed its line AND
+ * Toxiproxy answered: nothing netsplit does can make a cluster ready sooner than that.
+ *
+ * Every process started here is killed before the function returns, whatever happens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { DEFAULT_KERNEL } from "../harness/src/runtime/cluster.js";
+import { LOCAL_HOST } from "../harness/src/runtime/local.js";
+import { nodeHome, removeNodeHome } from "../harness/src/runtime/node-home.js";
+import { nodeArgs } from "../harness/src/runtime/node-process.js";
+import { track, untrack } from "../harness/src/runtime/reaper.js";
+import { startToxiproxyServer, type StartedToxiproxyServer } from "../harness/src/toxiproxy/server.js";
+import { beamPaths } from "../harness/src/util/paths.js";
+import { freeFixedPorts } from "../harness/src/util/ports.js";
+import { cpuMs, now } from "./lib/procs.js";
+
+const READY_LINE = "netsplit-bench bare node ready";
+
+export interface FloorSample {
+  /** Until every node printed its ready line and Toxiproxy answered. */
+  totalMs: number;
+  /** Until the last node printed its ready line. */
+  nodesMs: number;
+  /** Until Toxiproxy answered GET /version. */
+  toxiproxyMs: number;
+  /** CPU time each node had used when all were ready (ms, 10 ms resolution). */
+  nodeCpuMs: number[];
+}
+
+/** The arguments of a harness node with the agent's boot replaced by printing a line. */
+export function bareArgs(name: string, distPort: number, runId: string): string[] {
+  const args = nodeArgs({
+    name, fullName: `${name}@${LOCAL_HOST}`, host: LOCAL_HOST, distPort, routes: {}, cookie: "", secret: "",
+    kernel: DEFAULT_KERNEL, reconnectMs: 500, runId,
+  });
+  const evalAt = args.lastIndexOf("-eval");
+  if (evalAt < 0) throw new Error(`nodeArgs has no -eval any more; bench/floor.ts must learn how the agent is booted: ${args.join(" ")}`);
+  return [...args.slice(0, evalAt), "-eval", `io:format("${READY_LINE}~n").`, ...args.slice(evalAt + 2)];
+}
+
+function startBare(name: string, distPort: number, runId: string, cookie: string, t0: number, children: ChildProcess[]): Promise<number> {
+  const child = spawn(beamPaths().erl, bareArgs(name, distPort, runId), {
+    stdio: ["pipe", "pipe", "pipe"],
+    // the environment a harness node gets (node-process.ts), minus what only the agent reads
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: nodeHome(runId, cookie), LANG: "C.UTF-8", NETSPLIT_DIST_PORT: String(distPort) },
+  });
+  children.push(child);
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    track({ pid, label: `bench bare node ${name}`, marker: runId });
+    child.once("exit", () => untrack(pid));
+  }
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`bare node ${name} printed no ready line within 60 s: ${out.slice(-500)}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      if (out.includes(READY_LINE)) {
+        clearTimeout(timer);
+        resolve(now() - t0);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (!out.includes(READY_LINE)) reject(new Error(`bare node ${name} exited (code ${code}, signal ${signal}) before its ready line: ${out.slice(-500)}`));
+    });
+  });
+}
+
+async function killAll(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(children.map(async (child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await gone;
+  }));
+}
+
+/** One floor sample for `n` nodes. */
+export async function floorSample(n: number): Promise<FloorSample> {
+  const runId = `netsplit-bench-${randomBytes(6).toString("hex")}`;
+  const cookie = randomBytes(24).toString("hex");
+  const ports = await freeFixedPorts(LOCAL_HOST, n);
+  const children: ChildProcess[] = [];
+  const t0 = now();
+  const server: Promise<StartedToxiproxyServer> = startToxiproxyServer({ host: LOCAL_HOST, proxyMetrics: true });
+  try {
+    const toxiproxy = server.then(() => now() - t0);
+    const nodes = Promise.all(ports.map((port, i) => startBare(`b${i + 1}`, port, runId, cookie, t0, children)));
+    const [toxiproxyMs, nodeTimes] = await Promise.all([toxiproxy, nodes]);
+    const totalMs = now() - t0;
+    const nodeCpuMs = children.map((c) => (c.pid === undefined ? undefined : cpuMs(c.pid))).filter((x): x is number => x !== undefined);
+    return { totalMs, nodesMs: Math.max(...nodeTimes), toxiproxyMs, nodeCpuMs };
+  } finally {
+    await killAll(children);
+    await (await server.catch(() => undefined))?.stop();
+    removeNodeHome(runId);
+  }
+}
