@@ -34,7 +34,10 @@ const code = await main.runCli(process.argv.slice(2), { out: (s) => process.stdo
 process.exitCode = code;
 // The command is over. Anything still holding the event loop (a handle a bug left open) must not
 // keep the process, and what it started, alive: exit anyway; the exit handler kills what is left.
-setTimeout(() => {
+// (Not while an interrupt's cleanup runs: the reaper exits by itself, within its own bound.)
+const lingerLimit = () => {
+  if (main.wasInterrupted()) return void setTimeout(lingerLimit, 1000).unref();
   process.stderr.write("netsplit: still busy 3 s after the command ended; exiting\n");
   process.exit(code);
-}, 3000).unref();
+};
+setTimeout(lingerLimit, 3000).unref();

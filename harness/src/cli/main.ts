@@ -14,6 +14,9 @@ import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { upCommand } from "./up.js";
 
+/** True once SIGINT/SIGTERM arrived: the reaper is cleaning up and exits by itself when done. */
+export { wasInterrupted } from "../runtime/reaper.js";
+
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; run: Command }> = {

@@ -37,6 +37,8 @@ export class DockerBackend implements ClusterBackend {
     readonly toxiproxy: StartedToxiproxyServer,
     private readonly toxiproxyContainer: StartedToxiproxyContainer,
     private readonly unregisterCleanup: () => void,
+    /** Removes the run's containers and network, once: shared by stop() and the interrupt cleanup. */
+    private readonly removeOnce: () => Promise<void>,
   ) {
     this.proxyListen = new Map(this.proxies().map((p) => [p.name, p.listen]));
   }
@@ -46,7 +48,11 @@ export class DockerBackend implements ClusterBackend {
     const { client, engine } = await dockerClient();
     const docker = client.container.dockerode;
     const labels = runLabels(setup.runId);
-    const unregister = onInterruptCleanup(async () => void (await removeRun(docker, setup.runId)), `the containers and network of ${setup.runId}`);
+    // stop() and a SIGINT/SIGTERM can both ask for the removal at once (the runner stops the
+    // cluster while the reaper cleans up): one removal, which both await
+    let removal: Promise<void> | undefined;
+    const removeOnce = () => (removal ??= removeRun(docker, setup.runId).then(() => undefined));
+    const unregister = onInterruptCleanup(async () => void (await removeOnce()), `the containers and network of ${setup.runId}`);
     try {
       const created = await client.network.create({ Name: setup.runId, Driver: "bridge", CheckDuplicate: true, Labels: labels });
       const ctx: RunContext = { client, network: new StartedNetwork(client, setup.runId, created), runId: setup.runId, labels, loopback: engine.local };
@@ -55,11 +61,11 @@ export class DockerBackend implements ClusterBackend {
       const api = new ToxiproxyApi(url);
       const stop = async () => void (await tp.started.stop({ remove: true, timeout: 0 }).catch(() => undefined));
       const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: await api.version(), api, stop, [Symbol.asyncDispose]: stop };
-      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister);
+      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce);
       await api.populate(backend.proxies());
       return backend;
     } catch (err) {
-      await removeRun(docker, setup.runId).catch(() => undefined);
+      await removeOnce().catch(() => undefined);
       unregister();
       throw err;
     }
@@ -123,7 +129,7 @@ export class DockerBackend implements ClusterBackend {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const docker: Dockerode = this.ctx.client.container.dockerode;
-      await removeRun(docker, this.setup.runId).catch(() => undefined);
+      await this.removeOnce().catch(() => undefined);
       await Promise.all([this.toxiproxyContainer.log, ...[...this.containers.values()].map((c) => c.log)].map((l) => l.close()));
       this.unregisterCleanup();
     })();
