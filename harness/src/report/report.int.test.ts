@@ -14,6 +14,7 @@ import { EXIT } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
 import { History } from "../runner/history.js";
 import { sweepLeftovers } from "../runtime/reaper.js";
+import { allProcesses, isRunning } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { parseJunit } from "./testdata/junit.js";
 import type { RunResults } from "./results.js";
@@ -44,13 +45,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
 
 /** True while `pid` is a live (not zombie) process whose command line contains `marker`. */
 function alive(pid: number, marker: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(marker);
-  } catch {
-    return false;
-  }
+  return isRunning(pid) && (allProcesses().find((p) => p.pid === pid)?.cmdline.includes(marker) ?? false);
 }
 
 describe("the reports of a real run", () => {

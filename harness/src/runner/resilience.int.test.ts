@@ -11,15 +11,14 @@
  * Agent faults are injected through NETSPLIT_FAULT_INJECT (nodes/lib/netsplit/agent/fault_inject.ex);
  * Toxiproxy is killed for real with SIGKILL.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EXIT } from "../cli/io.js";
 import type { RunResults } from "../report/results.js";
-import { allProcesses, type ProcInfo } from "../testing/procs.js";
-import { REPO_ROOT } from "../util/paths.js";
+import { startNetsplit } from "../testing/cli-process.js";
+import { allProcesses, isRunning, type ProcInfo } from "../testing/procs.js";
 import { History } from "./history.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "netsplit-resilience-"));
@@ -27,25 +26,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A live (not zombie) process. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
-}
-
 interface Runner {
   output: () => string;
-  /** The BEAM nodes and Toxiproxy the runner started, as seen now. */
+  /** The BEAM nodes and Toxiproxy the runner started that are still running. */
   children: () => ProcInfo[];
   /** Resolves when a line matching `re` was printed (rejects after `timeoutMs`). */
   line: (re: RegExp, timeoutMs?: number) => Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
   kill: (signal: NodeJS.Signals) => void;
-  started: number;
 }
 
 /** Runners still going when a test ends (it failed): killed, so a failure leaves nothing behind. */
@@ -58,50 +46,18 @@ afterEach(() => {
 function startRun(name: string, yaml: string, env: Record<string, string> = {}): Runner {
   const file = path.join(tmp, `${name}.yaml`);
   writeFileSync(file, yaml);
-  const out = path.join(tmp, "runs");
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/netsplit.js"), "run", file, "--out", out], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
-  let output = "";
-  const waiters: (() => void)[] = [];
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    for (const w of [...waiters]) w();
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const handle = { kill: (signal: NodeJS.Signals) => child.kill(signal) };
-  live.add(handle);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
-    child.once("exit", (code, signal) => {
-      live.delete(handle);
-      resolve({ code, signal, ms: Date.now() - started });
-    }),
-  );
+  const cli = startNetsplit(["run", file, "--out", path.join(tmp, "runs")], { env: { ...process.env, ...env } });
+  live.add(cli);
   return {
-    output: () => output,
-    children: () => allProcesses().filter((p) => p.ppid === child.pid && /beam|erl|toxiproxy/.test(p.comm)),
-    line: (re, timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!re.test(output)) return;
-          waiters.splice(waiters.indexOf(check), 1);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(check), 1);
-          reject(new Error(`no line matching ${re} within ${timeoutMs} ms; output:\n${output}`));
-        }, timeoutMs);
-        waiters.push(check);
-        check();
-      }),
-    exited,
-    kill: (signal) => child.kill(signal),
-    started,
+    output: () => cli.run.out + cli.run.err,
+    children: () => [...cli.run.children.values()].filter((p) => isRunning(p.pid)),
+    line: (re, timeoutMs) => cli.until(re, timeoutMs),
+    exited: cli.done.then((run) => {
+      live.delete(cli);
+      return { code: run.code, signal: run.signal, ms: Date.now() - started };
+    }),
+    kill: cli.kill,
   };
 }
 
@@ -116,10 +72,10 @@ function readResults(name: string): RunResults {
 /** Every process in `pids` is gone within `ms` (the nodes halt when their stdin closes). */
 async function allGone(pids: number[], ms = 5000): Promise<number[]> {
   const deadline = Date.now() + ms;
-  let left = pids.filter(running);
+  let left = pids.filter(isRunning);
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(100);
-    left = left.filter(running);
+    left = left.filter(isRunning);
   }
   return left.map((pid) => {
     const p = allProcesses().find((x) => x.pid === pid);
@@ -137,6 +93,15 @@ workload:
   pg: [{ scope: demo, group: workers, per_node: 1 }]
 ${body}`;
 }
+
+/** Isolate n3 (reset), wait, heal, then one final check. */
+const isolateN3 = (wait: string, check: string) => `steps:
+  - partition: { isolate: n3, mode: reset }
+  - wait: ${wait}
+  - heal: all
+checks:
+  - ${check}
+`;
 
 const LONG_FAULT = `steps:
   - partition: { isolate: n3, mode: reset }
@@ -187,13 +152,7 @@ describe("SIGINT/SIGTERM at every phase of a run", () => {
 
   it("during the checks: exit 130, the checks not yet decided are unknown", async () => {
     // no reconnect loop: after the heal nobody re-meshes, so cluster.mesh keeps trying for 60 s
-    const r = startRun("int-checks", scenario("int-checks", `steps:
-  - partition: { isolate: n3, mode: reset }
-  - wait: 500ms
-  - heal: all
-checks:
-  - cluster.mesh: { within: 60s }
-`, "{ nodes: 3, reconnect: false }"));
+    const r = startRun("int-checks", scenario("int-checks", isolateN3("500ms", "cluster.mesh: { within: 60s }"), "{ nodes: 3, reconnect: false }"));
     await r.line(/running the checks/);
     await sleep(1000);
     const children = r.children().map((p) => p.pid);
@@ -208,13 +167,7 @@ checks:
   });
 
   it("while reporting: exit 143, and the reports are whole (written from the history, which says it was interrupted)", async () => {
-    const r = startRun("int-report", scenario("int-report", `steps:
-  - partition: { isolate: n3, mode: reset }
-  - wait: 500ms
-  - heal: all
-checks:
-  - cluster.mesh: { within: 5s }
-`), { NETSPLIT_FAULT_INJECT: "hold_report:harness:30000" });
+    const r = startRun("int-report", scenario("int-report", isolateN3("500ms", "cluster.mesh: { within: 5s }")), { NETSPLIT_FAULT_INJECT: "hold_report:harness:30000" });
     await r.line(/writing the reports/);
     expect(r.children()).toEqual([]); // the cluster is stopped before the reports
     r.kill("SIGTERM");
@@ -256,13 +209,7 @@ describe("a part of the harness failing on its own ends the run with unknown, na
   });
 
   it("an agent that hangs (connections open, no answers): the checks say n2 did not answer, within their bound", async () => {
-    const r = startRun("agent-hang", scenario("agent-hang", `steps:
-  - partition: { isolate: n3, mode: reset }
-  - wait: 4s
-  - heal: all
-checks:
-  - cluster.mesh: { within: 3s }
-`), { NETSPLIT_FAULT_INJECT: "hang_agent:n2:2500" });
+    const r = startRun("agent-hang", scenario("agent-hang", isolateN3("4s", "cluster.mesh: { within: 3s }")), { NETSPLIT_FAULT_INJECT: "hang_agent:n2:2500" });
     const results = await expectUnknown("agent-hang", r);
     expect(results.checks).toMatchObject([{ name: "cluster.mesh", verdict: "unknown" }]);
     expect(results.checks[0]!.detail).toMatch(/agent of n2 did not answer/);

@@ -30,3 +30,13 @@ export function allProcesses(): ProcInfo[] {
 export function harnessChildren(): ProcInfo[] {
   return allProcesses().filter((p) => p.ppid === process.pid && /beam|erl|toxiproxy/.test(p.comm) && p.cmdline !== "");
 }
+
+/** True while `pid` is a live process (a zombie, exited but not yet reaped, is not). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
+  }
+}
