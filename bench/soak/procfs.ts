@@ -13,6 +13,8 @@
  * is read gives null, never an error.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { allProcesses, type ProcInfo } from "../../harness/src/testing/procs.js";
+import { fdCount, rssMiB } from "../lib/procs.js";
 
 export interface ProcessFigures {
   /** VmRSS in KiB. */
@@ -85,49 +87,22 @@ export interface HarnessChild {
  * `api`, also how many of its fds are connections of the Toxiproxy API on that port.
  */
 export function readFigures(pid: number, api?: { port: number; sockets: Map<string, TcpSocket> }): ProcessFigures | null {
+  const rss = rssMiB(pid);
+  const fds = fdCount(pid);
+  // a zombie has no VmRSS line and no fds: it is gone for our purposes
+  if (rss === undefined || fds === undefined) return null;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    const fds = readdirSync(`/proc/${pid}/fd`).length;
-    // a zombie has no VmRSS line and no fds: it is gone for our purposes
-    if (!rss) return null;
-    return { rssKb: Number(rss[1]), fds, ...(api ? { apiConns: countApiConns(pid, api.port, api.sockets) } : {}) };
+    return { rssKb: Math.round(rss * 1024), fds, ...(api ? { apiConns: countApiConns(pid, api.port, api.sockets) } : {}) };
   } catch {
-    return null;
-  }
-}
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  comm: string;
-  argv: string[];
-}
-
-function readProc(pid: number): Proc | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = stat.lastIndexOf(")");
-    const comm = stat.slice(stat.indexOf("(") + 1, close);
-    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
-    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
-    return { pid, ppid, comm, argv };
-  } catch {
-    return null;
+    return null; // gone between the reads
   }
 }
 
 /** Every live descendant of `root` (children, grandchildren, ...). */
-export function descendants(root: number): Proc[] {
-  const all: Proc[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const p = readProc(Number(entry));
-    if (p) all.push(p);
-  }
-  const byParent = new Map<number, Proc[]>();
-  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
-  const out: Proc[] = [];
+export function descendants(root: number): ProcInfo[] {
+  const byParent = new Map<number, ProcInfo[]>();
+  for (const p of allProcesses()) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
+  const out: ProcInfo[] = [];
   const queue = [root];
   while (queue.length > 0) {
     for (const child of byParent.get(queue.shift()!) ?? []) {

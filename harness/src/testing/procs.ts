@@ -1,11 +1,13 @@
-/** Test helpers: what this process has started, read from /proc (Linux). */
+/** What a process has started, read from /proc (Linux): for tests, and for the soak's sampler. */
 import { readdirSync, readFileSync } from "node:fs";
 
 export interface ProcInfo {
   pid: number;
   ppid: number;
   comm: string;
+  /** The command line, arguments joined by spaces (empty for a zombie). */
   cmdline: string;
+  argv: string[];
 }
 
 export function allProcesses(): ProcInfo[] {
@@ -17,8 +19,8 @@ export function allProcesses(): ProcInfo[] {
       const close = stat.lastIndexOf(")");
       const comm = stat.slice(stat.indexOf("(") + 1, close);
       const ppid = Number(stat.slice(close + 2).split(" ")[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      out.push({ pid: Number(entry), ppid, comm, cmdline });
+      const raw = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      out.push({ pid: Number(entry), ppid, comm, cmdline: raw.replaceAll("\0", " "), argv: raw.split("\0").filter((a) => a !== "") });
     } catch {
       // exited while we looked
     }
