@@ -19,10 +19,11 @@ import type { ScenarioFile } from "./scenario/schema.js";
 
 // ── the cluster ────────────────────────────────────────────────────────────────────────────
 export {
-  startCluster, startLocalCluster, StartedCluster, DEFAULT_KERNEL,
+  StartedCluster, DEFAULT_KERNEL,
   type AnyClusterOptions, type ClusterEvent, type ClusterNode, type ClusterOptions, type NodeState,
 } from "./runtime/cluster.js";
-export type { RuntimeName } from "./runtime/backend.js";
+export { startCluster, type RuntimeName } from "./runtime/registry.js";
+export { startLocalCluster } from "./runtime/local.js";
 export type { KernelFlags } from "./runtime/node-process.js";
 export type { AgentClient, AgentEvent, HelloInfo } from "./agent/client.js";
 export type { StartedToxiproxyServer } from "./toxiproxy/server.js";

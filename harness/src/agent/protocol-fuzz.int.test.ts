@@ -19,7 +19,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Packr } from "msgpackr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalCluster, type StartedCluster } from "../runtime/cluster.js";
+import type { StartedCluster } from "../runtime/cluster.js";
+import { startLocalCluster } from "../runtime/local.js";
 import { AgentClient } from "./client.js";
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from "./codec.js";
 

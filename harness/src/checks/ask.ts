@@ -1,6 +1,6 @@
 /** Asking every running node the same question, with a short bound per node. */
-import type { RunContext } from "../runner/context.js";
-import { runningNodes } from "../runner/context.js";
+import type { RunContext } from "../run/context.js";
+import { runningNodes } from "../run/context.js";
 
 export const ASK_TIMEOUT_MS = 2000;
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { History, type HistoryEntry } from "../runner/history.js";
+import { History, type HistoryEntry } from "../run/history.js";
 import { runScenario } from "../runner/run.js";
 import { normalizeScenarioObject, unwrapScenario } from "../scenario/load.js";
 import { harnessChildren } from "../testing/procs.js";

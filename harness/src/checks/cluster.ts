@@ -1,6 +1,6 @@
 /** `cluster.mesh` and `cluster.sees`: what each node's Node.list() holds. */
 import type { ClusterSeesCheck, WithinCheck } from "../scenario/model.js";
-import { runningNodes } from "../runner/context.js";
+import { runningNodes } from "../run/context.js";
 import { askAll, list, short, silentDetail } from "./ask.js";
 import type { Checker } from "./types.js";
 

@@ -4,8 +4,9 @@
  * end), what global.blocking names as the worst op, and how names_unique tells its failures apart.
  */
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../runner/context.js";
-import { now, type HistoryEntry } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { type HistoryEntry } from "../run/history.js";
+import { now } from "../util/clock.js";
 import type { GlobalBlockingCheck, GlobalNamesUniqueCheck } from "../scenario/model.js";
 import { globalBlocking, globalNamesUnique, timedOps } from "./global.js";
 

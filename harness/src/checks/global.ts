@@ -1,7 +1,7 @@
 /** `global.names_unique` and `global.blocking`: what :global resolves and how long it blocks. */
 import type { GlobalBlockingCheck, GlobalNamesUniqueCheck } from "../scenario/model.js";
-import type { RunContext } from "../runner/context.js";
-import type { HistoryEntry } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import type { HistoryEntry } from "../run/history.js";
 import { askAll, silentDetail } from "./ask.js";
 import type { Checker } from "./types.js";
 

@@ -7,8 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { NodeCensus } from "../horde/census.js";
-import type { RunContext } from "../runner/context.js";
-import { History, now } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { History } from "../run/history.js";
+import { now } from "../util/clock.js";
 import { runCheck } from "./index.js";
 
 const at = { file: "h.yaml", line: 3, column: 5, path: "checks[0]" };

@@ -7,7 +7,7 @@
 import { allHordeKeys, analyzeCensus, type CensusAnalysis, type NodeCensus } from "../horde/census.js";
 import { noLossVerdict, uniqueVerdict, type HordeVerdict, type VerdictInput } from "../horde/verdict.js";
 import type { WithinCheck } from "../scenario/model.js";
-import type { RunContext } from "../runner/context.js";
+import type { RunContext } from "../run/context.js";
 import { askAll } from "./ask.js";
 import type { Attempt, Checker } from "./types.js";
 

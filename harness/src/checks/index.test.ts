@@ -5,8 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../runner/context.js";
-import { History, now } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { History } from "../run/history.js";
+import { now } from "../util/clock.js";
 import type { Check } from "../scenario/model.js";
 import { overallVerdict, POLL_MS, runCheck, type CheckResult, type Verdict } from "./index.js";
 
@@ -128,7 +129,7 @@ describe("runCheck", () => {
   it("never retries a check that does not converge (global.blocking), whatever it answers", async () => {
     const history = new History();
     const t = now();
-    history.record("node_event", { node: "n1", event: { event: "global_op", op: "register_name", seq: 1, status: "ok", started_us: t * 1000, ended_us: (t + 5000) * 1000, result: "yes" } });
+    history.record("node_event", { node: "n1", event: { event: "global_op", t_us: t * 1000, op: "register_name", seq: 1, status: "ok", started_us: t * 1000, ended_us: (t + 5000) * 1000, result: "yes" } });
     const r = await runCheck(fakeCtx({ answer: meshView, history }), { name: "global.blocking", maxMs: 1000, minMs: undefined, at }, false);
     expect(r).toMatchObject({ verdict: "fail", attempts: 1, value_ms: 5000 });
   });

@@ -4,8 +4,8 @@
  * turn a checker that throws into `unknown` with the error, never a crash of the run.
  */
 import type { Check } from "../scenario/model.js";
-import type { RunContext } from "../runner/context.js";
-import { now } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { now } from "../util/clock.js";
 import { clusterMesh, clusterSees } from "./cluster.js";
 import { globalBlocking, globalNamesUnique } from "./global.js";
 import { hordeNoLoss, hordeUnique } from "./horde.js";

@@ -1,6 +1,6 @@
 /** `pg.converged` and `pg.partitioned`: each node's view of the workload's :pg groups. */
 import type { WithinCheck } from "../scenario/model.js";
-import type { RunContext } from "../runner/context.js";
+import type { RunContext } from "../run/context.js";
 import { askAll, silentDetail } from "./ask.js";
 import type { Attempt, Checker } from "./types.js";
 

@@ -5,9 +5,10 @@
  * cannot run here (e.g. Horde is not available).
  */
 import type { Check } from "../scenario/model.js";
-import type { RunContext } from "../runner/context.js";
+import type { RunContext } from "../run/context.js";
+import type { Verdict } from "../run/events.js";
 
-export type Verdict = "pass" | "fail" | "unknown" | "skipped";
+export type { CheckResult, Verdict } from "../run/events.js";
 
 /** One attempt of a checker. */
 export interface Attempt {
@@ -20,22 +21,6 @@ export interface Attempt {
   data?: unknown;
   /** True when retrying cannot change the verdict (e.g. no partition in force, a node is down). */
   final?: boolean;
-}
-
-export interface CheckResult {
-  name: string;
-  verdict: Verdict;
-  detail: string;
-  /** Time to pass (convergence checks, from the last heal) or the measured latency. */
-  value_ms?: number;
-  data?: unknown;
-  /** When the verdict was decided (harness ms since the epoch). */
-  decided_at: number;
-  /** Where the check was written, `file:line:column`. */
-  source: string;
-  /** True for a `check` step in the middle of the run. */
-  mid_run: boolean;
-  attempts: number;
 }
 
 export interface Checker<C extends Check = Check> {

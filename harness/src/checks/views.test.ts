@@ -3,7 +3,7 @@
  * both verdicts, the unknowns, and the exact sentences a person reads.
  */
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../runner/context.js";
+import type { RunContext } from "../run/context.js";
 import type { ClusterSeesCheck } from "../scenario/model.js";
 import { clusterMesh, clusterSees } from "./cluster.js";
 import { pgConverged, pgPartitioned } from "./pg.js";

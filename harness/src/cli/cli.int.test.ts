@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { History } from "../runner/history.js";
+import { History } from "../run/history.js";
 import { harnessChildren } from "../testing/procs.js";
 import { runCli } from "./main.js";
 

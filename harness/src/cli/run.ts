@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
 import { writeSummary } from "../report/index.js";
 import { runScenario } from "../runner/run.js";
+import { isRuntimeName, RUNTIME_NAMES } from "../runtime/registry.js";
 import { formatIssue } from "../scenario/issues.js";
 import { hordePathFromEnv, parseHordePath, HORDE_PATH_ENV } from "../horde/supply.js";
 import { loadScenarioFile } from "../scenario/load.js";
@@ -13,7 +14,7 @@ import type { Scenario } from "../scenario/model.js";
 import { scenarioFiles } from "./files.js";
 import { EXIT, type CliIo } from "./io.js";
 
-export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime local|docker] [--out DIR] [--seed N] [--reporter human|json] [--horde-path DIR[:DIR...]]
+export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime ${RUNTIME_NAMES.join("|")}] [--out DIR] [--seed N] [--reporter human|json] [--horde-path DIR[:DIR...]]
 
 Runs scenario files: boots the cluster, runs the workload and the steps, heals, runs the checks
 and writes a run directory DIR/<scenario>/<start-time>/ (default DIR: runs) with results.json,
@@ -53,7 +54,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
   const runtime = values.runtime;
-  if (runtime !== undefined && runtime !== "local" && runtime !== "docker") throw new UsageError("bad_flag", `--runtime must be local or docker, got "${runtime}"`);
+  if (runtime !== undefined && !isRuntimeName(runtime)) throw new UsageError("bad_flag", `--runtime must be ${RUNTIME_NAMES.join(" or ")}, got "${runtime}"`);
   const reporter = values.reporter ?? "human";
   if (reporter !== "human" && reporter !== "json") throw new UsageError("bad_flag", `--reporter must be human or json, got "${reporter}"`);
   let seed: number | undefined;
@@ -83,7 +84,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   for (const scenario of scenarios) {
     const { results, runDir } = await runScenario(scenario, {
       ...(values.out ? { outDir: values.out } : {}),
-      ...(runtime ? { runtime: runtime as "local" | "docker" } : {}),
+      ...(runtime ? { runtime } : {}),
       ...(seed !== undefined ? { seed } : {}),
       extraCodePaths,
       progress,

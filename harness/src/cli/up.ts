@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
-import { startLocalCluster } from "../runtime/cluster.js";
+import { startLocalCluster } from "../runtime/local.js";
 import { beamPaths } from "../util/paths.js";
 import type { CliIo } from "./io.js";
 

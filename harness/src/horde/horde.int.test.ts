@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.js";
-import { History, type HistoryEntry } from "../runner/history.js";
+import { History, type HistoryEntry } from "../run/history.js";
 import { runScenario } from "../runner/run.js";
 import { loadScenarioFile, normalizeScenarioObject, unwrapScenario } from "../scenario/load.js";
 import { harnessChildren } from "../testing/procs.js";

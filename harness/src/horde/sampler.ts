@@ -7,8 +7,9 @@
  * chart draws. Best effort: a failed round is skipped, never an error of the run.
  */
 import { askAll } from "../checks/ask.js";
-import type { RunContext } from "../runner/context.js";
-import { now, type HistoryEntry } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { type HistoryEntry } from "../run/history.js";
+import { now } from "../util/clock.js";
 import { allHordeKeys, analyzeCensus, sampleRecord, type NodeCensus } from "./census.js";
 
 export const HORDE_SAMPLE_MS = 250;

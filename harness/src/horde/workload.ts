@@ -5,8 +5,9 @@
  * through the distributed supervisor (`horde_spawn`) and the run waits for a clean census, so
  * that what the checks see comes from the faults, not from the boot.
  */
-import type { RunContext } from "../runner/context.js";
-import { now } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { rel } from "../run/progress.js";
+import { now } from "../util/clock.js";
 import { askAll } from "../checks/ask.js";
 import { allHordeKeys, analyzeCensus, anomalySummary, type NodeCensus } from "./census.js";
 
@@ -29,8 +30,6 @@ export async function startHordeOn(ctx: RunContext, nodes: readonly string[]): P
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The progress lines' time column, as steps.ts writes it. */
-const rel = (ctx: RunContext) => `+${((now() - ctx.startedAt) / 1000).toFixed(2)}s`.padStart(9);
 
 /** True when every running node's registry and supervisor of every workload list every running node. */
 async function membersConverged(ctx: RunContext): Promise<string | null> {

@@ -3,12 +3,12 @@
  * to as things happen) and, when it is readable, the scenario file copied into the run
  * directory. Nothing else: `netsplit report` rebuilds every file from these alone.
  */
-import type { HistoryEntry } from "../runner/history.js";
+import type { HistoryEntry } from "../run/history.js";
 import { loadScenarioText } from "../scenario/load.js";
 import type { Step } from "../scenario/model.js";
 import { duration } from "./format.js";
 
-export type { HistoryEntry } from "../runner/history.js";
+export type { HistoryEntry } from "../run/history.js";
 
 export interface RunRecord {
   readonly entries: readonly HistoryEntry[];

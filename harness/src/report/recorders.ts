@@ -11,8 +11,9 @@
  *
  * All are best effort: a failed sample is skipped, never an error of the run.
  */
-import type { RunContext } from "../runner/context.js";
-import { now, type HistoryEntry } from "../runner/history.js";
+import type { RunContext } from "../run/context.js";
+import { type HistoryEntry } from "../run/history.js";
+import { now } from "../util/clock.js";
 import { parseProxyCounters } from "./metrics.js";
 import { sampleHorde } from "../horde/sampler.js";
 
@@ -38,7 +39,7 @@ function recordMetricsAroundFaults(ctx: RunContext): () => Promise<void> {
   const proxies = new Set(ctx.cluster.proxyNames());
   const pending = new Set<Promise<void>>();
   let stopped = false;
-  const snapshot = (phase: string, step: string) => {
+  const snapshot = (phase: "before" | "after", step: string) => {
     const t = now();
     const p = ctx.cluster.toxiproxy.api.metrics().then((text) => {
       if (!stopped && text) ctx.history.record("toxiproxy_metrics", { phase, step, proxies: parseProxyCounters(text, (name) => proxies.has(name)) }, t);

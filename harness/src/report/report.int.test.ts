@@ -12,7 +12,7 @@ import { parse } from "node-html-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
-import { History } from "../runner/history.js";
+import { History } from "../run/history.js";
 import { sweepLeftovers } from "../runtime/reaper.js";
 import { allProcesses, isRunning } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";

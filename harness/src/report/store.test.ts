@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.js";
 import { EXIT } from "../cli/io.js";
+import { History, HISTORY_VERSION } from "../run/history.js";
 import { buildResults } from "./results.js";
 import { fixtureDir, loadFixture } from "./testdata/fixtures.js";
 
@@ -34,6 +35,22 @@ describe("netsplit report RUN_DIR", () => {
     expect(JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(buildResults(loadFixture("majority-minority-split")))));
     const html = readFileSync(path.join(dir, "report.html"), "utf8");
     expect(html).toContain(`href="scenario.yaml"`);
+  });
+
+  it("refuses, saying why, a history in a format newer than this netsplit reads", async () => {
+    const dir = copyRun("mixed-faults", "too-new");
+    const file = path.join(dir, "history.msgpack");
+    const { entries } = History.read(file);
+    rmSync(file);
+    const h = new History(file);
+    for (const e of entries) {
+      const { t, type, ...fields } = e;
+      if (type === "run_start") h.record("run_start", { ...(fields as object), history_version: HISTORY_VERSION + 1 } as never, t);
+      else h.record(type as "log", fields as never, t);
+    }
+    const { code, err } = await cli("report", dir);
+    expect(code).toBe(EXIT.badInput);
+    expect(err).toContain(`is in history format ${HISTORY_VERSION + 1}, written by a newer netsplit; this one reads formats 1..${HISTORY_VERSION}`);
   });
 
   it("accepts the scenario directory (its latest link)", async () => {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { History } from "../runner/history.js";
+import { History, HISTORY_VERSION, type ReadHistory } from "../run/history.js";
 import { renderHtml } from "./html.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -43,7 +43,7 @@ function readScenario(dir: string, entries: readonly HistoryEntry[]): ScenarioIn
 /** Reads a run's history and scenario. Throws UsageError when the directory has no readable history. */
 export function readRun(dir: string): RunRecord {
   const file = path.join(dir, HISTORY_FILE);
-  let read: { entries: HistoryEntry[]; truncated: boolean };
+  let read: ReadHistory;
   try {
     read = History.read(file);
   } catch (err) {
@@ -51,6 +51,9 @@ export function readRun(dir: string): RunRecord {
   }
   if (read.entries.length === 0 || !first(read.entries, "run_start")) {
     throw new UsageError("history_unreadable", `${file} holds no run (${read.entries.length} entries, no run_start): it is empty or not a netsplit history`);
+  }
+  if (read.version > HISTORY_VERSION) {
+    throw new UsageError("history_too_new", `${file} is in history format ${read.version}, written by a newer netsplit; this one reads formats 1..${HISTORY_VERSION}`);
   }
   return { entries: read.entries, truncated: read.truncated, scenario: readScenario(dir, read.entries) };
 }

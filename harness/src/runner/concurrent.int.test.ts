@@ -11,12 +11,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isolateGrudge } from "../faults/grudge.js";
-import { startLocalCluster, type ClusterEvent } from "../runtime/cluster.js";
+import type { ClusterEvent } from "../runtime/cluster.js";
+import { startLocalCluster } from "../runtime/local.js";
 import { alive, sweepLeftovers } from "../runtime/reaper.js";
 import { startNetsplit, type CliRun } from "../testing/cli-process.js";
 import { harnessChildren } from "../testing/procs.js";
 import { parseLockName, portLockDir } from "../util/ports.js";
-import { History, type HistoryEntry } from "./history.js";
+import { History, type HistoryEntry } from "../run/history.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "netsplit-concurrent-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,10 +5,13 @@
  */
 import { halvesGrudge, isolateGrudge, components } from "../faults/grudge.js";
 import type { NemesisStep } from "../scenario/model.js";
-import type { RunContext } from "./context.js";
-import { now } from "./history.js";
-import { pick } from "./rng.js";
-import { recordFault, rel, setupNodeWorkload, sleep } from "./steps.js";
+import type { RunContext } from "../run/context.js";
+import { rel } from "../run/progress.js";
+import { now } from "../util/clock.js";
+import { pick } from "../run/rng.js";
+import { recordFault } from "../run/fault-state.js";
+import { sleep } from "../util/sleep.js";
+import { setupNodeWorkload } from "./workload.js";
 
 export async function runNemesis(ctx: RunContext, step: NemesisStep): Promise<void> {
   const { cluster, rng } = ctx;

@@ -19,7 +19,7 @@ import { EXIT } from "../cli/io.js";
 import type { RunResults } from "../report/results.js";
 import { startNetsplit } from "../testing/cli-process.js";
 import { allProcesses, isRunning, type ProcInfo } from "../testing/procs.js";
-import { History } from "./history.js";
+import { History } from "../run/history.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "netsplit-resilience-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

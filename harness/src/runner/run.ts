@@ -7,23 +7,24 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { overallVerdict, runCheck, type CheckResult } from "../checks/index.js";
 import { onInterrupt } from "../runtime/reaper.js";
-import { startCluster, type ClusterEvent, type StartedCluster } from "../runtime/cluster.js";
+import type { ClusterEvent, StartedCluster } from "../runtime/cluster.js";
+import { startCluster, type RuntimeName } from "../runtime/registry.js";
 import type { Scenario } from "../scenario/model.js";
 import { NETSPLIT_VERSION, startRecorders, writeReports, type Recorders, type RunResults } from "../report/index.js";
-import type { RunContext } from "./context.js";
-import { History, now } from "./history.js";
-import { randomSeed, seededRng } from "./rng.js";
-import { rel, runSteps, setupNodeWorkload, GLOBAL_REGISTER_TIMEOUT_MS } from "./steps.js";
-import { pgConverged } from "../checks/pg.js";
-import { globalNamesUnique } from "../checks/global.js";
+import type { RunContext } from "../run/context.js";
+import { rel } from "../run/progress.js";
+import { History, HISTORY_VERSION } from "../run/history.js";
+import { now } from "../util/clock.js";
+import { randomSeed, seededRng } from "../run/rng.js";
+import { runSteps } from "./steps.js";
+import { setupWorkload } from "./workload.js";
 import { hordeUnavailable } from "../horde/supply.js";
-import { spawnHordeKeys } from "../horde/workload.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
   outDir: string;
   /** Overrides the scenario's runtime. */
-  runtime: "local" | "docker";
+  runtime: RuntimeName;
   /** Overrides the scenario's seed. */
   seed: number;
   /** Receives progress lines (no newline). Default: none. */
@@ -91,7 +92,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   const runDir = runDirFor(options.outDir ?? "runs", scenario.name, startedAt);
   writeFileSync(path.join(runDir, "scenario.yaml"), scenario.source.text);
   const history = new History(path.join(runDir, "history.msgpack"));
-  history.record("run_start", { scenario: scenario.name, description: scenario.description, file: scenario.source.file, netsplit: NETSPLIT_VERSION, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect });
+  history.record("run_start", { scenario: scenario.name, description: scenario.description, file: scenario.source.file, netsplit: NETSPLIT_VERSION, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect, history_version: HISTORY_VERSION });
   progress(`netsplit: ${scenario.name} (seed ${seed}) -> ${runDir}`);
 
   const abort = new AbortController();
@@ -262,35 +263,6 @@ function injectedHarnessFault(action: string): number | undefined {
     if (a === action && who === "harness" && ms !== undefined && /^\d+$/.test(ms)) return Number(ms);
   }
   return undefined;
-}
-
-async function setupWorkload(ctx: RunContext): Promise<void> {
-  const { workload } = ctx.scenario;
-  // :global syncs in the background after nodeup; let it finish so the timeline starts from
-  // one global view (otherwise a first-step conflict can come from the boot, not the fault)
-  await Promise.all(ctx.cluster.running().map((n) => ctx.cluster.agent(n).call("global_sync", {}, 10_000)));
-  for (const g of workload.globalNames) {
-    const outcome = await ctx.cluster.agent(g.node).call<Record<string, unknown>>("global_register", { name: g.name, timeout_ms: GLOBAL_REGISTER_TIMEOUT_MS }, GLOBAL_REGISTER_TIMEOUT_MS + 5000);
-    ctx.history.record("global_register", { node: g.node, name: g.name, outcome, workload: true });
-  }
-  await setupNodeWorkload(ctx, ctx.cluster.names);
-  await spawnHordeKeys(ctx);
-  // the timeline starts from a converged workload, so what the checks see comes from the faults
-  const at = { file: "", line: 0, column: 0, path: "" };
-  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at }));
-  if (ctx.globalNames.size > 0) await untilPass(() => globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names: [...ctx.globalNames], at }));
-  ctx.history.record("workload_ready", {});
-  const horde = workload.horde.length === 0 ? "" : ctx.hordeUnavailable ? ", Horde skipped: Horde is not available" : `, ${workload.horde.reduce((s, h) => s + h.keys, 0)} Horde keys`;
-  ctx.progress(`${rel(ctx)}  workload started (${workload.pg.length} pg groups, ${workload.globalNames.length} global names, ${workload.globalProbes.length} global probes${horde})`);
-  if (workload.horde.length > 0 && ctx.hordeUnavailable) {
-    ctx.history.record("horde_skipped", { reason: `Horde is not available (${ctx.hordeUnavailable})` });
-    ctx.progress(`${rel(ctx)}  SKIPPED the Horde workload: Horde is not available (${ctx.hordeUnavailable})`);
-  }
-}
-
-async function untilPass(attempt: () => Promise<{ verdict: string }>, timeoutMs = 10_000): Promise<void> {
-  const t0 = now();
-  while (now() - t0 < timeoutMs && (await attempt()).verdict !== "pass") await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Every run ends healed: network faults removed and paused nodes resumed before the checks. */

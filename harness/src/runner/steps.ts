@@ -8,12 +8,13 @@ import { pgConverged } from "../checks/pg.js";
 import { bridgeGrudge, components, explicitGrudge, groupsGrudge, halvesGrudge, isolateGrudge, isSymmetric, majoritiesRingGrudge, type Grudge } from "../faults/grudge.js";
 import type { AppliedFault } from "../faults/link-faults.js";
 import type { PartitionShape, Step } from "../scenario/model.js";
-import type { RunContext } from "./context.js";
-import { now } from "./history.js";
+import type { RunContext } from "../run/context.js";
+import { rel } from "../run/progress.js";
+import { recordFault } from "../run/fault-state.js";
+import { sleep } from "../util/sleep.js";
+import { GLOBAL_REGISTER_TIMEOUT_MS, setupNodeWorkload } from "./workload.js";
+import { now } from "../util/clock.js";
 import { runNemesis } from "./nemesis.js";
-import { startHordeOn } from "../horde/workload.js";
-
-export const GLOBAL_REGISTER_TIMEOUT_MS = 30_000;
 
 export function grudgeFor(ctx: RunContext, shape: PartitionShape): Grudge {
   const nodes = ctx.cluster.names;
@@ -25,26 +26,6 @@ export function grudgeFor(ctx: RunContext, shape: PartitionShape): Grudge {
     case "majorities_ring": return majoritiesRingGrudge(nodes, ctx.rng);
     case "grudge": return explicitGrudge(nodes, Object.fromEntries(shape.grudge));
   }
-}
-
-export function rel(ctx: RunContext, t = now()): string {
-  return `+${((t - ctx.startedAt) / 1000).toFixed(2)}s`.padStart(9);
-}
-
-export function recordFault(ctx: RunContext, step: string, f: AppliedFault, what: string): void {
-  ctx.lastChangeAt = f.appliedAt;
-  ctx.history.record("fault", { step, ...f }, f.startedAt);
-  const links = f.directions[0] === "all" ? "" : `${f.directions.length} directed links, `;
-  ctx.progress(`${rel(ctx, f.startedAt)}  ${what} (${links}applied in ${Math.round(f.appliedAt - f.startedAt)} ms)`);
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); resolve(); };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 const sideText = (g: string[][]) => g.map((s) => s.join(" ")).join(" | ");
@@ -185,18 +166,3 @@ async function waitUntil(ctx: RunContext, until: string, timeoutMs: number): Pro
 }
 
 const dummyAt = { file: "", line: 0, column: 0, path: "" };
-
-/** Starts the scenario's workload on the given nodes (all at boot; one after a restart). */
-export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[]): Promise<void> {
-  const w = ctx.scenario.workload;
-  await Promise.all(nodes.map(async (n) => {
-    const agent = ctx.cluster.agent(n);
-    for (const g of w.pg) if (g.nodes.includes(n) && g.perNode > 0) await agent.call("pg_start", { scope: g.scope, group: g.group, count: g.perNode });
-    for (const p of w.globalProbes) {
-      if (p.nodes.includes(n)) await agent.call("global_probe_start", { op: p.op, every_ms: p.everyMs, timeout_ms: p.timeoutMs, name: w.globalNames[0]?.name ?? null });
-    }
-  }));
-  // Horde's registry and supervisor on each node (a restarted node rejoins the Horde cluster;
-  // the keys themselves are started once, at boot, by the runner)
-  await startHordeOn(ctx, nodes);
-}

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runNetsplit } from "../testing/cli-process.js";
-import { History } from "./history.js";
+import { History } from "../run/history.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "netsplit-untrusted-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -10,8 +10,6 @@
  */
 import type { StartedToxiproxyServer } from "../toxiproxy/server.js";
 
-export type RuntimeName = "local" | "docker";
-
 export interface NodeExit {
   code: number | null;
   signal: string | null;
@@ -39,7 +37,8 @@ export interface NodeInstance {
 }
 
 export interface ClusterBackend {
-  readonly runtime: RuntimeName;
+  /** Its name in runtime/registry.ts. */
+  readonly runtime: string;
   /** The Toxiproxy every distribution connection crosses, and its API. */
   readonly toxiproxy: StartedToxiproxyServer;
   /** Proxy name -> "host:port" it listens on (as the nodes see it). */

@@ -3,7 +3,8 @@ import { AgentClient } from "../agent/client.js";
 import { explicitGrudge, groupsGrudge, isolateGrudge } from "../faults/grudge.js";
 import { proxyName } from "../faults/links.js";
 import { harnessChildren } from "../testing/procs.js";
-import { startLocalCluster, type ClusterEvent, type StartedCluster } from "./cluster.js";
+import type { ClusterEvent, StartedCluster } from "./cluster.js";
+import { startLocalCluster } from "./local.js";
 
 function nodedownTimes(events: ClusterEvent[], since: number) {
   return events.flatMap((e) => (e.type === "node_event" && e.event.event === "nodedown" && e.at >= since ? [{ on: e.node, peer: e.event.node!.split("@")[0]!, reason: e.event.reason!, at: e.at }] : []));

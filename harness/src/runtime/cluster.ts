@@ -5,8 +5,8 @@
  * through its nodeup events.
  *
  * The cluster is the same on every runtime; a ClusterBackend (backend.ts) runs Toxiproxy and the
- * nodes: `startLocalCluster` (processes on loopback, local.ts) or, through `startCluster("docker",
- * ...)`, containers (docker/). Process faults (kill, stop, restart, pause, resume) go to the
+ * nodes: `startLocalCluster` (processes on loopback, local.ts) or `startDockerCluster`
+ * (containers, docker/); registry.ts names them and starts one by name. Process faults (kill, stop, restart, pause, resume) go to the
  * backend; operations on one node run in the order they were called.
  *
  * Lifecycle as types: `startLocalCluster(options)` gives a `StartedCluster`, which can be used
@@ -19,10 +19,10 @@ import { NetsplitError, UsageError } from "../errors.js";
 import { LinkFaults } from "../faults/link-faults.js";
 import { allProxies } from "../faults/links.js";
 import type { StartedToxiproxyServer } from "../toxiproxy/server.js";
-import type { ClusterBackend, NodeInstance, RuntimeName } from "./backend.js";
-import { LocalBackend } from "./local.js";
+import type { ClusterBackend, NodeInstance } from "./backend.js";
 import type { KernelFlags } from "./node-process.js";
-import { onInterrupt, sweepLeftovers } from "./reaper.js";
+import { onInterrupt } from "./reaper.js";
+import { now } from "../util/clock.js";
 
 export const NODE_NAME = /^[a-z][a-z0-9_]{0,30}$/;
 
@@ -69,10 +69,6 @@ export type ClusterEvent =
 
 export const DEFAULT_KERNEL: KernelFlags = { net_ticktime: 4, prevent_overlapping_partitions: true, net_setuptime: 2, connect_all: true };
 
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 export function expandNodes(nodes: number | readonly string[]): string[] {
   const names = typeof nodes === "number" ? Array.from({ length: nodes }, (_, i) => `n${i + 1}`) : [...nodes];
   if (names.length < 2 || names.length > 64) throw new UsageError("bad_node_count", `a cluster needs 2..64 nodes, got ${names.length}`);
@@ -115,15 +111,6 @@ export function clusterSetup(options: Partial<ClusterOptions> & Pick<ClusterOpti
   };
 }
 
-/** Starts Toxiproxy and every node, and waits for the full mesh. Cleans up if anything fails. */
-export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<ClusterOptions, "nodes">): Promise<StartedCluster> {
-  const setup = clusterSetup(options);
-  sweepLeftovers();
-  const bootStart = nowMs();
-  const backend = await LocalBackend.start({ ...setup, ...(options.toxiproxyServer ? { toxiproxyServer: options.toxiproxyServer } : {}) });
-  return bootCluster(backend, setup, bootStart);
-}
-
 /** Boots every node of a started backend into a cluster; stops everything if the boot fails. */
 export async function bootCluster(backend: ConstructorParameters<typeof StartedCluster>[0], setup: ConstructorParameters<typeof StartedCluster>[1], bootStart: number): Promise<StartedCluster> {
   const cluster = new StartedCluster(backend, setup);
@@ -141,13 +128,6 @@ export type AnyClusterOptions = Partial<ClusterOptions> & Pick<ClusterOptions, "
   /** Progress lines (image builds, sweeps) of the docker runtime. */
   progress?: (line: string) => void;
 };
-
-/** Starts a cluster on the given runtime. The docker runtime (and testcontainers) loads only when asked for. */
-export async function startCluster(runtime: RuntimeName, options: AnyClusterOptions): Promise<StartedCluster> {
-  if (runtime === "local") return startLocalCluster(options);
-  const { startDockerCluster } = await import("./docker/cluster.js");
-  return startDockerCluster(options);
-}
 
 export class StartedCluster implements AsyncDisposable {
   readonly faults: LinkFaults;
@@ -183,11 +163,11 @@ export class StartedCluster implements AsyncDisposable {
     this.bootTimeoutMs = setup.bootTimeoutMs;
     this.faults = new LinkFaults(backend.toxiproxy.api, this.names);
     void backend.toxiproxy.exited?.then((reason) => {
-      if (!this.stopped) this.emit({ type: "toxiproxy_lost", at: nowMs(), reason: `toxiproxy-server (pid ${backend.toxiproxy.pid}) ${reason}` });
+      if (!this.stopped) this.emit({ type: "toxiproxy_lost", at: now(), reason: `toxiproxy-server (pid ${backend.toxiproxy.pid}) ${reason}` });
     });
   }
 
-  get runtime(): RuntimeName {
+  get runtime(): string {
     return this.backend.runtime;
   }
 
@@ -204,8 +184,8 @@ export class StartedCluster implements AsyncDisposable {
   async boot(bootStart: number): Promise<void> {
     await Promise.all(this.names.map((n) => this.launch(n)));
     await Promise.all(this.names.map((n) => this.agent(n).call("connect_all")));
-    await this.waitForMesh(Math.max(1000, this.bootTimeoutMs - (nowMs() - bootStart)));
-    this.bootMs = nowMs() - bootStart;
+    await this.waitForMesh(Math.max(1000, this.bootTimeoutMs - (now() - bootStart)));
+    this.bootMs = now() - bootStart;
   }
 
   /** Subscribes to everything the cluster observes. Returns an unsubscribe function. */
@@ -253,14 +233,14 @@ export class StartedCluster implements AsyncDisposable {
    * NetsplitError("wait_timeout") quoting `what` and every node's view after `timeoutMs`.
    */
   waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<number> {
-    const start = nowMs();
+    const start = now();
     if (predicate()) return Promise.resolve(0);
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!predicate()) return;
         this.waiters.delete(check);
         clearTimeout(timer);
-        resolve(nowMs() - start);
+        resolve(now() - start);
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
@@ -282,7 +262,7 @@ export class StartedCluster implements AsyncDisposable {
 
   private setState(node: ClusterNode, state: NodeState, detail?: string): void {
     node.state = state;
-    this.emit({ type: "node_state", node: node.name, at: nowMs(), state, ...(detail ? { detail } : {}) });
+    this.emit({ type: "node_state", node: node.name, at: now(), state, ...(detail ? { detail } : {}) });
   }
 
   /** Runs `op` after the operations already queued on `name`; never an unhandled rejection. */
@@ -342,15 +322,15 @@ export class StartedCluster implements AsyncDisposable {
     agent.onEvent((event) => {
       if (event.event === "nodeup" && event.node) view.add(short(event.node));
       if (event.event === "nodedown" && event.node) view.delete(short(event.node));
-      this.emit({ type: "node_event", node: name, at: nowMs(), event });
+      this.emit({ type: "node_event", node: name, at: now(), event });
     });
     agent.onClose((reason) => {
-      if (!this.stopped) this.emit({ type: "agent_lost", node: name, at: nowMs(), reason });
+      if (!this.stopped) this.emit({ type: "agent_lost", node: name, at: now(), reason });
     });
     const initial = await agent.call<{ nodes: string[] }>("view");
     for (const full of initial.nodes) view.add(short(full));
     if (node.state !== "running") this.setState(node, "running");
-    else this.emit({ type: "node_state", node: name, at: nowMs(), state: "running" });
+    else this.emit({ type: "node_state", node: name, at: now(), state: "running" });
   }
 
   /** SIGKILL (docker kill): peers see the TCP connections close at once. */

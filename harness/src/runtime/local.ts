@@ -10,6 +10,9 @@ import { proxyName } from "../faults/links.js";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/server.js";
 import { reserveFixedPorts, type PortReservation } from "../util/ports.js";
 import type { ClusterBackend, NodeExit, NodeInstance } from "./backend.js";
+import { bootCluster, clusterSetup, type ClusterOptions, type StartedCluster } from "./cluster.js";
+import { sweepLeftovers } from "./reaper.js";
+import { now } from "../util/clock.js";
 import { removeNodeHome } from "./node-home.js";
 import { sendRoutes, startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
 
@@ -204,4 +207,13 @@ async function killAll(children: readonly ChildProcess[]): Promise<void> {
     child.kill("SIGKILL");
     await exited;
   }));
+}
+
+/** Starts Toxiproxy and every node, and waits for the full mesh. Cleans up if anything fails. */
+export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<ClusterOptions, "nodes">): Promise<StartedCluster> {
+  const setup = clusterSetup(options);
+  sweepLeftovers();
+  const bootStart = now();
+  const backend = await LocalBackend.start({ ...setup, ...(options.toxiproxyServer ? { toxiproxyServer: options.toxiproxyServer } : {}) });
+  return bootCluster(backend, setup, bootStart);
 }

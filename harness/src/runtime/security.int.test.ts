@@ -17,7 +17,8 @@ import { encodeFrame, FrameDecoder } from "../agent/codec.js";
 import { allProcesses, harnessChildren } from "../testing/procs.js";
 import { listeningSockets } from "../testing/sockets.js";
 import { beamPaths } from "../util/paths.js";
-import { startLocalCluster, type StartedCluster } from "./cluster.js";
+import type { StartedCluster } from "./cluster.js";
+import { startLocalCluster } from "./local.js";
 
 const FILE_COOKIE = "cookiefromtheusershomefolder";
 const secretOf = (c: StartedCluster) => (c as unknown as { secret: string }).secret;

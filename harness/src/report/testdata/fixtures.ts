@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { History, type HistoryEntry } from "../../runner/history.js";
+import { History, type HistoryEntry } from "../../run/history.js";
 import { scenarioInfo, type RunRecord } from "../record.js";
 
 export const TESTDATA = path.dirname(fileURLToPath(import.meta.url));

@@ -15,9 +15,10 @@ import { proxyName } from "../../faults/links.js";
 import { ToxiproxyApi } from "../../toxiproxy/api.js";
 import type { StartedToxiproxyServer } from "../../toxiproxy/server.js";
 import type { ClusterBackend, NodeInstance } from "../backend.js";
-import { bootCluster, clusterSetup, nowMs, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
+import { bootCluster, clusterSetup, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
 import { kernelArgs } from "../node-process.js";
 import { onInterruptCleanup } from "../reaper.js";
+import { now } from "../../util/clock.js";
 import { DIST_PORT, NodeContainer, nodeAlias, PROXY_PORT_BASE, startToxiproxyContainer, TOXIPROXY_ALIAS, type RunContext, type StartedToxiproxyContainer } from "./containers.js";
 import { dockerClient, type Dockerode } from "./engine.js";
 import { ensureImages, type ImageSet } from "./images.js";
@@ -148,7 +149,7 @@ export async function startDockerCluster(options: AnyClusterOptions): Promise<St
   }
   const { set } = await ensureImages({ progress });
   progress(`docker: engine ${engine.serverVersion} (${engine.storageDriver}) at ${engine.endpoint}; images ${set.node}, ${set.toxiproxy}`);
-  const bootStart = nowMs();
+  const bootStart = now();
   const backend = await DockerBackend.start(setup, set);
   return bootCluster(backend, setup, bootStart);
 }

@@ -1,10 +1,14 @@
-/** What a running scenario shares between its steps and its checkers. */
+/**
+ * What a running scenario shares between its phases, its steps, its workloads and its checks:
+ * the ground floor of a run (runner/ builds it; checks/, workloads and report/ only read it).
+ */
 import type { StartedCluster } from "../runtime/cluster.js";
 import type { Scenario } from "../scenario/model.js";
+import type { FaultState } from "./fault-state.js";
 import type { History } from "./history.js";
 import type { Rng } from "./rng.js";
 
-export interface RunContext {
+export interface RunContext extends FaultState {
   readonly scenario: Scenario;
   readonly cluster: StartedCluster;
   readonly history: History;
@@ -13,10 +17,6 @@ export interface RunContext {
   /** One line of progress for a person watching the run. */
   readonly progress: (line: string) => void;
   readonly startedAt: number;
-  /** The sides of the partition in force (clean groups), or null when none or not clean. */
-  sides: string[][] | null;
-  /** When the last fault or heal was applied (harness ms): convergence times count from it. */
-  lastChangeAt: number | null;
   /** Every global name the run uses: workload names and global_register names. */
   readonly globalNames: Set<string>;
   /** Why Horde checks cannot run, or null when Horde is available. */
