@@ -11,14 +11,21 @@
  * ever carries half a cut.
  */
 import { UsageError } from "../errors.js";
+import { now } from "../util/clock.js";
 import type { ToxiproxyApi } from "../toxiproxy/api.js";
-import type { ToxicSpec } from "../toxiproxy/types.js";
+import type { ToxicSpec, ToxicType } from "../toxiproxy/types.js";
 import type { Grudge } from "./grudge.js";
 import { cutDirections, cutPairs, pairOf, proxyName, streamsForDirection, streamsForPair, type Pair, type StreamTarget } from "./links.js";
 
 export type CutMode = "blackhole" | "reset";
 
-/** The toxic behind each link fault kind. */
+/** A toxic of one link fault kind: its Toxiproxy type and attributes. */
+export interface LinkToxic {
+  readonly type: ToxicType;
+  readonly attributes: Record<string, number>;
+}
+
+/** The toxic behind each built-in link fault kind (faults/kinds/ may bring their own: `onLinks`). */
 const TOXICS = {
   cut: { type: "timeout", attributes: () => ({ timeout: 0 }) },
   delay: { type: "latency", attributes: (p: { latencyMs: number; jitterMs: number }) => ({ latency: p.latencyMs, jitter: p.jitterMs }) },
@@ -28,6 +35,8 @@ const TOXICS = {
 } as const;
 
 export type LinkFaultKind = keyof typeof TOXICS;
+
+const CUT: LinkToxic = { type: TOXICS.cut.type, attributes: TOXICS.cut.attributes() };
 
 /** What a fault did, with harness timestamps (ms since the epoch, fractional). */
 export interface AppliedFault {
@@ -54,7 +63,7 @@ export class LinkFaults {
     const directions = cutDirections(grudge);
     if (directions.length === 0) throw new UsageError("empty_partition", "this partition cuts no link: every node can still reach every other node");
     const targets = directions.flatMap((d) => streamsForDirection(d.from, d.to));
-    await this.addToxics(targets, "cut", {});
+    await this.addToxics(targets, "cut", CUT);
     const pairs = cutPairs(grudge);
     if (mode === "reset") await this.disablePairs(pairs);
     return { kind: "partition", startedAt, appliedAt: now(), pairs, directions: directions.map((d) => `${d.from}->${d.to}`), mode };
@@ -67,7 +76,7 @@ export class LinkFaults {
     for (const f of from) for (const t of to) if (f !== t) dirs.push({ from: f, to: t });
     if (dirs.length === 0) throw new UsageError("empty_oneway", "this one-way cut names no link between two different nodes");
     for (const d of dirs) this.checkNodes([d.from, d.to]);
-    await this.addToxics(dirs.flatMap((d) => streamsForDirection(d.from, d.to)), "cut", {});
+    await this.addToxics(dirs.flatMap((d) => streamsForDirection(d.from, d.to)), "cut", CUT);
     return { kind: "oneway", startedAt, appliedAt: now(), pairs: dirs.map((d) => pairOf(d.from, d.to)), directions: dirs.map((d) => `${d.from}->${d.to}`) };
   }
 
@@ -114,17 +123,25 @@ export class LinkFaults {
     return this.toxics.size === 0 && this.disabled.size === 0;
   }
 
-  private async onPairs(kind: Exclude<LinkFaultKind, "cut">, pairs: readonly Pair[], params: Record<string, number>): Promise<AppliedFault> {
+  /**
+   * Adds one toxic of `kind` to each direction of each pair (replacing this kind's earlier
+   * toxic there): how a fault kind of its own (faults/kinds/) puts any Toxiproxy toxic on links.
+   */
+  async onLinks(kind: string, pairs: readonly Pair[], toxic: LinkToxic): Promise<AppliedFault> {
     const startedAt = now();
     if (pairs.length === 0) throw new UsageError("empty_links", `this ${kind} names no link`);
     for (const [a, b] of pairs) this.checkNodes([a, b]);
-    await this.addToxics(pairs.flatMap(([a, b]) => streamsForPair(a, b)), kind, params);
+    await this.addToxics(pairs.flatMap(([a, b]) => streamsForPair(a, b)), kind, toxic);
     return { kind, startedAt, appliedAt: now(), pairs: [...pairs], directions: pairs.flatMap(([a, b]) => [`${a}->${b}`, `${b}->${a}`]) };
   }
 
-  private async addToxics(targets: readonly StreamTarget[], kind: LinkFaultKind, params: Record<string, number>): Promise<void> {
+  private onPairs(kind: Exclude<LinkFaultKind, "cut">, pairs: readonly Pair[], params: Record<string, number>): Promise<AppliedFault> {
     const def = TOXICS[kind];
-    const attributes = (def.attributes as (p: Record<string, number>) => Record<string, number>)(params);
+    return this.onLinks(kind, pairs, { type: def.type, attributes: (def.attributes as (p: Record<string, number>) => Record<string, number>)(params) });
+  }
+
+  private async addToxics(targets: readonly StreamTarget[], kind: string, def: LinkToxic): Promise<void> {
+    const { attributes } = def;
     await Promise.all(targets.map(async ({ proxy, stream }) => {
       const name = `${kind}_${stream}`;
       const mine = this.toxics.get(proxy) ?? new Set<string>();
@@ -153,8 +170,4 @@ export class LinkFaults {
       if (!this.nodes.includes(n)) throw new UsageError("unknown_node", `unknown node "${n}"; the cluster has ${this.nodes.join(", ")}`);
     }
   }
-}
-
-function now(): number {
-  return performance.timeOrigin + performance.now();
 }

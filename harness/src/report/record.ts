@@ -4,6 +4,7 @@
  * directory. Nothing else: `netsplit report` rebuilds every file from these alone.
  */
 import type { HistoryEntry } from "../run/history.js";
+import { faultKindOf, isFaultStep } from "../faults/kinds/index.js";
 import { loadScenarioText } from "../scenario/load.js";
 import type { Step } from "../scenario/model.js";
 import { duration } from "./format.js";
@@ -54,21 +55,13 @@ export function scenarioInfo(text: string, file: string): ScenarioInfo | null {
   };
 }
 
-const links = (all: boolean, l: readonly (readonly string[])[]) => (all ? "all links" : l.map((p) => p.join("-")).join(", "));
-
 function describeStep(step: Step): string | undefined {
+  if (isFaultStep(step)) return faultKindOf(step).describe(step);
   switch (step.kind) {
-    case "partition": return `partition (${step.mode})`;
-    case "oneway": return `one-way ${step.from.join(" ")} → ${step.to.join(" ")}`;
-    case "delay": return `delay ${step.latencyMs}${step.jitterMs ? `±${step.jitterMs}` : ""} ms on ${links(step.allLinks, step.links)}`;
-    case "bandwidth": return `bandwidth ${step.rateKbps} KB/s on ${links(step.allLinks, step.links)}`;
-    case "pause_link": return `lossless pause on ${links(step.allLinks, step.links)}`;
-    case "heal": return step.links === "all" ? "heal all" : `heal ${links(false, step.links)}`;
     case "nemesis": return `nemesis (${step.faults.join(", ")})`;
     case "wait": return `wait ${duration(step.ms)}`;
     case "wait_until": return `wait until ${step.until}, at most ${duration(step.timeoutMs)}`;
     case "check": return `check ${step.check.name}`;
-    case "global_register": return `global_register "${step.name}" on ${step.nodes.join(", ")}`;
     case "repeat": return `repeat ${step.times} times`;
     default: return undefined;
   }

@@ -14,12 +14,12 @@
 import type { RunContext } from "../run/context.js";
 import { type HistoryEntry } from "../run/history.js";
 import { now } from "../util/clock.js";
+import { CHANGING_STEP_KINDS } from "../faults/kinds/index.js";
 import { parseProxyCounters } from "./metrics.js";
 import { sampleHorde } from "../horde/sampler.js";
 
 export const PG_SAMPLE_MS = 500;
 const SAMPLE_TIMEOUT_MS = 1000;
-const FAULT_STEPS = new Set(["partition", "oneway", "delay", "bandwidth", "pause_link", "kill", "stop", "restart", "pause", "resume", "heal", "nemesis"]);
 
 export interface Recorders {
   /** Stops sampling and waits for the samples under way. */
@@ -47,7 +47,7 @@ function recordMetricsAroundFaults(ctx: RunContext): () => Promise<void> {
     pending.add(p);
   };
   const off = ctx.history.on((e: HistoryEntry) => {
-    if (e.type === "step_start" && FAULT_STEPS.has(String(e.kind))) snapshot("before", String(e.path));
+    if (e.type === "step_start" && (CHANGING_STEP_KINDS.has(String(e.kind)) || e.kind === "nemesis")) snapshot("before", String(e.path));
     else if (e.type === "fault") snapshot("after", String(e.step));
   });
   return async () => {

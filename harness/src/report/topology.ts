@@ -15,6 +15,7 @@
  * From the replay also come the detection times (first nodedown across each cut), the
  * convergence times (heal to full mesh) and the view matrices at key moments.
  */
+import { drawnOf } from "../faults/kinds/index.js";
 import { eventTime, nodeEvent, num, shortName, str, type HistoryEntry } from "./record.js";
 
 export type CellState = "up" | "down" | "dead";
@@ -128,9 +129,6 @@ export interface Topology {
   mesh: { fromMs: number; toMs: number }[];
 }
 
-const LINK_FAULTS = new Set(["partition", "oneway", "delay", "bandwidth", "pause"]);
-const CUTS = new Set(["partition", "oneway"]);
-
 type Item =
   | { at: number; seq: number; kind: "ready"; e: HistoryEntry }
   | { at: number; seq: number; kind: "fault"; e: HistoryEntry }
@@ -203,7 +201,7 @@ class Replay {
       } else if (e.type === "fault") {
         const startedAt = num(e.startedAt) ?? e.t;
         const appliedAt = num(e.appliedAt) ?? startedAt;
-        if (e.kind === "heal") items.push({ at: this.rel(appliedAt), seq, kind: "heal", e });
+        if (drawnOf(e)?.as === "heal") items.push({ at: this.rel(appliedAt), seq, kind: "heal", e });
         else items.push({ at: this.rel(startedAt), seq, kind: "fault", e });
       } else if (e.type === "node_event") {
         const ev = nodeEvent(e);
@@ -335,11 +333,13 @@ class Replay {
     const directions = Array.isArray(e.directions) ? (e.directions as unknown[]).map(String) : [];
     const label = this.label(e, pairs);
     const base = { id: this.out.faults.length + this.openFaults.length, step, kind, label, startMs: atMs, appliedMs, endMs: this.endMs, open: true, pairs, directions, nemesis };
-    if (nodes.length === 0 && LINK_FAULTS.has(kind)) {
+    // how the fault kind is drawn comes from its file (faults/kinds/); an unknown kind is drawn as a node fault
+    const drawn = drawnOf(e);
+    if (nodes.length === 0 && drawn?.as === "link") {
       const lanes = this.nodes.filter((n) => pairs.some((p) => p.includes(n)));
       const w = { ...base, nodes: lanes };
       this.openFaults.push(w);
-      if (CUTS.has(kind)) {
+      if (drawn.cut) {
         const expected: { node: string; peer: string }[] = [];
         for (const [a, b] of pairs) {
           for (const [x, y] of [[a, b], [b, a]] as const) if (this.running(x) && this.cell(x, y) === "up") expected.push({ node: x, peer: y });
@@ -348,17 +348,17 @@ class Replay {
       }
       return;
     }
-    if (kind === "resume") {
+    if (drawn?.as === "node_up") {
       this.out.marks.push({ step, kind, label, atMs, appliedMs, nodes });
       for (const n of nodes) this.closeNodeFaults(n, appliedMs, step);
       return;
     }
-    if (kind === "restart") {
+    if (drawn?.as === "node_bounce") {
       for (const n of nodes) this.closeNodeFaults(n, atMs, step);
       this.out.faults.push({ ...base, endMs: appliedMs, open: false, nodes });
       return;
     }
-    // kill, stop, pause: open until the node runs again
+    // node_down (kill, stop, pause): open until the node runs again
     const w = { ...base, nodes };
     this.openFaults.push(w);
     const expected = nodes.flatMap((x) => this.nodes.filter((p) => p !== x && this.running(p) && this.cell(p, x) === "up").map((p) => ({ node: p, peer: x })));

@@ -1,34 +1,19 @@
 /**
- * Executes scenario steps against a started cluster, recording each step's start and end and
- * every fault's exact times in the history, and one progress line per step.
+ * Executes scenario steps against a started cluster, recording each step's start and end in
+ * the history and one progress line per step. Fault kinds (faults/kinds/) apply themselves;
+ * the runner's own steps (wait, wait_until, repeat, nemesis, check, log) are here.
  */
 import { runCheck, type CheckResult } from "../checks/index.js";
 import { globalNamesUnique } from "../checks/global.js";
 import { pgConverged } from "../checks/pg.js";
-import { bridgeGrudge, components, explicitGrudge, groupsGrudge, halvesGrudge, isolateGrudge, isSymmetric, majoritiesRingGrudge, type Grudge } from "../faults/grudge.js";
-import type { AppliedFault } from "../faults/link-faults.js";
-import type { PartitionShape, Step } from "../scenario/model.js";
+import { faultKindOf, isFaultStep } from "../faults/kinds/index.js";
 import type { RunContext } from "../run/context.js";
 import { rel } from "../run/progress.js";
-import { recordFault } from "../run/fault-state.js";
-import { sleep } from "../util/sleep.js";
-import { GLOBAL_REGISTER_TIMEOUT_MS, setupNodeWorkload } from "./workload.js";
+import type { Step } from "../scenario/model.js";
 import { now } from "../util/clock.js";
+import { sleep } from "../util/sleep.js";
 import { runNemesis } from "./nemesis.js";
-
-export function grudgeFor(ctx: RunContext, shape: PartitionShape): Grudge {
-  const nodes = ctx.cluster.names;
-  switch (shape.kind) {
-    case "groups": return groupsGrudge(nodes, shape.groups);
-    case "isolate": return isolateGrudge(nodes, shape.nodes);
-    case "halves": return halvesGrudge(nodes, ctx.rng);
-    case "bridge": return bridgeGrudge(nodes, shape.node);
-    case "majorities_ring": return majoritiesRingGrudge(nodes, ctx.rng);
-    case "grudge": return explicitGrudge(nodes, Object.fromEntries(shape.grudge));
-  }
-}
-
-const sideText = (g: string[][]) => g.map((s) => s.join(" ")).join(" | ");
+import { howApplied } from "./workload.js";
 
 export async function runSteps(ctx: RunContext, steps: readonly Step[], midRun: CheckResult[]): Promise<void> {
   for (const step of steps) {
@@ -41,74 +26,8 @@ export async function runSteps(ctx: RunContext, steps: readonly Step[], midRun: 
 }
 
 async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Promise<void> {
-  const { cluster } = ctx;
+  if (isFaultStep(step)) return faultKindOf(step).apply(ctx, step, howApplied(ctx, step.at.path, false));
   switch (step.kind) {
-    case "partition": {
-      const grudge = grudgeFor(ctx, step.shape);
-      const f = await cluster.faults.partition(grudge, step.mode);
-      ctx.sides = isSymmetric(grudge) ? components(cluster.names, grudge) : null;
-      recordFault(ctx, step.at.path, f, `partition ${ctx.sides ? `[${sideText(ctx.sides)}]` : step.shape.kind} (${step.mode})`);
-      return;
-    }
-    case "oneway": {
-      const f = await cluster.faults.oneway(step.from, step.to);
-      ctx.sides = null;
-      recordFault(ctx, step.at.path, f, `one-way cut ${step.from.join(" ")} -> ${step.to.join(" ")}`);
-      return;
-    }
-    case "delay": {
-      const f = await cluster.faults.delay(step.links, step.latencyMs, step.jitterMs);
-      recordFault(ctx, step.at.path, f, `delay ${step.latencyMs}±${step.jitterMs} ms on ${step.allLinks ? "all links" : step.links.map((l) => l.join("-")).join(", ")}`);
-      return;
-    }
-    case "bandwidth": {
-      const f = await cluster.faults.bandwidth(step.links, step.rateKbps);
-      recordFault(ctx, step.at.path, f, `bandwidth ${step.rateKbps} KB/s on ${step.allLinks ? "all links" : step.links.map((l) => l.join("-")).join(", ")}`);
-      return;
-    }
-    case "pause_link": {
-      const f = await cluster.faults.pauseLinks(step.links);
-      recordFault(ctx, step.at.path, f, `pause (lossless) ${step.allLinks ? "all links" : step.links.map((l) => l.join("-")).join(", ")}`);
-      return;
-    }
-    case "heal": {
-      const f = step.links === "all" ? await cluster.faults.heal() : await cluster.faults.heal(step.links);
-      ctx.sides = null;
-      recordFault(ctx, step.at.path, f, step.links === "all" ? "heal all" : `heal ${step.links.map((l) => l.join("-")).join(", ")}`);
-      return;
-    }
-    case "kill": case "stop": case "restart": case "pause": case "resume": {
-      const startedAt = now();
-      await Promise.all(step.nodes.map(async (n) => {
-        if (step.kind === "kill") await cluster.kill(n);
-        else if (step.kind === "stop") await cluster.stopNode(n);
-        else if (step.kind === "restart") await cluster.restart(n);
-        else if (step.kind === "pause") await cluster.pause(n);
-        else await cluster.resume(n);
-      }));
-      const appliedAt = now();
-      ctx.lastChangeAt = appliedAt;
-      ctx.history.record("fault", { step: step.at.path, kind: step.kind, nodes: step.nodes, startedAt, appliedAt }, startedAt);
-      ctx.progress(`${rel(ctx, startedAt)}  ${step.kind} ${step.nodes.join(", ")} (${Math.round(appliedAt - startedAt)} ms)`);
-      if (step.kind === "restart") await setupNodeWorkload(ctx, step.nodes);
-      return;
-    }
-    case "global_register": {
-      ctx.globalNames.add(step.name);
-      ctx.progress(`${rel(ctx)}  global_register "${step.name}" on ${step.nodes.join(", ")}`);
-      await Promise.all(step.nodes.map(async (n) => {
-        try {
-          const outcome = await cluster.agent(n).call<Record<string, unknown>>("global_register", { name: step.name, timeout_ms: GLOBAL_REGISTER_TIMEOUT_MS }, GLOBAL_REGISTER_TIMEOUT_MS + 5000);
-          ctx.history.record("global_register", { node: n, name: step.name, outcome });
-          const took = outcome.ended_us ? `${Math.round((Number(outcome.ended_us) - Number(outcome.started_us)) / 1000)} ms` : `blocked > ${GLOBAL_REGISTER_TIMEOUT_MS} ms`;
-          ctx.progress(`${rel(ctx)}    ${n}: register_name("${step.name}") -> ${String(outcome.result ?? outcome.status)} in ${took}`);
-        } catch (err) {
-          ctx.history.record("global_register", { node: n, name: step.name, error: (err as Error).message });
-          ctx.progress(`${rel(ctx)}    ${n}: register_name("${step.name}") failed: ${(err as Error).message}`);
-        }
-      }));
-      return;
-    }
     case "wait":
       await sleep(step.ms, ctx.signal);
       return;

@@ -5,12 +5,13 @@
  */
 import { globalNamesUnique } from "../checks/global.js";
 import { pgConverged } from "../checks/pg.js";
+import { GLOBAL_REGISTER_TIMEOUT_MS } from "../faults/kinds/global-register.js";
+import type { HowApplied } from "../faults/kinds/index.js";
 import { spawnHordeKeys, startHordeOn } from "../horde/workload.js";
 import type { RunContext } from "../run/context.js";
 import { rel } from "../run/progress.js";
 import { now } from "../util/clock.js";
 
-export const GLOBAL_REGISTER_TIMEOUT_MS = 30_000;
 
 /** Starts the workload on every node and waits until it has converged. */
 export async function setupWorkload(ctx: RunContext): Promise<void> {
@@ -55,4 +56,9 @@ export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[
   // Horde's registry and supervisor on each node (a restarted node rejoins the Horde cluster;
   // the keys themselves are started once, at boot, by the runner)
   await startHordeOn(ctx, nodes);
+}
+
+/** How a fault is applied on this run: under `path`, restarted nodes getting their workload again. */
+export function howApplied(ctx: RunContext, path: string, nemesis: boolean): HowApplied {
+  return { path, nemesis, startWorkloadOn: (nodes) => setupNodeWorkload(ctx, nodes) };
 }
