@@ -134,6 +134,12 @@ export interface PauseLinkStep extends StepBase {
   readonly links: readonly Link[];
   readonly allLinks: boolean;
 }
+export interface LimitDataStep extends StepBase {
+  readonly kind: "limit_data";
+  readonly links: readonly Link[];
+  readonly allLinks: boolean;
+  readonly bytes: number;
+}
 export interface NodeActionStep extends StepBase {
   readonly kind: NodeAction;
   readonly nodes: readonly NodeName[];
@@ -179,7 +185,7 @@ export interface LogStep extends StepBase {
 }
 
 export type Step =
-  | PartitionStep | OnewayStep | DelayStep | BandwidthStep | PauseLinkStep | NodeActionStep | HealStep
+  | PartitionStep | OnewayStep | DelayStep | BandwidthStep | PauseLinkStep | LimitDataStep | NodeActionStep | HealStep
   | GlobalRegisterStep | WaitStep | WaitUntilStep | RepeatStep | NemesisStep | CheckStep | LogStep;
 export type StepKind = Step["kind"];
 

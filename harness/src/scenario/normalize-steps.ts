@@ -93,6 +93,8 @@ function buildStep(step: StepFile, path: IssuePath, ctx: BuildContext): Step {
       return { kind, ...links(s.bandwidth.links, nodes), rateKbps: s.bandwidth.rate_kbps, at };
     case "pause_link":
       return { kind, ...links(s.pause_link.links, nodes), at };
+    case "limit_data":
+      return { kind, ...links(s.limit_data.links, nodes), bytes: s.limit_data.bytes, at };
     case "kill": case "stop": case "restart": case "pause": case "resume":
       return { kind, nodes: nodeList(s[kind], nodes), at };
     case "heal":

@@ -65,6 +65,14 @@ const PauseLink = Type.Object(
   { additionalProperties: false, description: "Hold every byte on links without dropping it (lossless), until healed." },
 );
 
+const LimitData = Type.Object(
+  {
+    links: Links("The links whose connections are limited (both directions)."),
+    bytes: Type.Integer({ minimum: 1, description: "Each connection is closed once this many bytes crossed it in one direction." }),
+  },
+  { additionalProperties: false, description: "Close every connection on links after a number of bytes (Toxiproxy's limit_data): the link flaps as the nodes reconnect, until healed." },
+);
+
 const Heal = Type.Union(
   [
     Type.Literal("all", { description: "Remove every network fault." }),
@@ -141,6 +149,7 @@ export const Step = Type.Recursive(
         delay: Type.Optional(Delay),
         bandwidth: Type.Optional(Bandwidth),
         pause_link: Type.Optional(PauseLink),
+        limit_data: Type.Optional(LimitData),
         kill: Type.Optional(Nodes("SIGKILL the nodes (docker: kill).")),
         stop: Type.Optional(Nodes("Stop the nodes gracefully (docker: stop).")),
         restart: Type.Optional(Nodes("Stop and start the nodes again (docker: restart).")),

@@ -75,7 +75,7 @@ function stepRules(kind: string, value: unknown, path: IssuePath, ctx: SemanticC
   switch (kind) {
     case "partition": return partitionRules(value, path, ctx);
     case "oneway": return onewayRules(value, path, ctx);
-    case "delay": case "bandwidth": case "pause_link": return linksRules(value["links"], [...path, "links"], ctx);
+    case "delay": case "bandwidth": case "pause_link": case "limit_data": return linksRules(value["links"], [...path, "links"], ctx);
     case "nemesis": return nemesisRules(value, path, ctx);
     case "repeat": return checkStepRules(value["steps"], [...path, "steps"], ctx);
     case "wait":

@@ -10,6 +10,7 @@ import { delay } from "./delay.js";
 import { globalRegister } from "./global-register.js";
 import { heal } from "./heal.js";
 import { kill } from "./kill.js";
+import { limitData } from "./limit-data.js";
 import { oneway } from "./oneway.js";
 import { partition } from "./partition.js";
 import { pause } from "./pause.js";
@@ -34,6 +35,7 @@ export const FAULT_KINDS: { readonly [K in FaultStepKind]: FaultKind<FaultStep<K
   pause,
   resume,
   global_register: globalRegister,
+  limit_data: limitData,
 };
 
 const ALL = Object.values(FAULT_KINDS) as FaultKind[];
