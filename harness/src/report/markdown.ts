@@ -17,6 +17,7 @@ export function renderMarkdown(m: ReportModel): string {
     ...(r.error ? [`> **Run error:** ${r.error}`, ""] : []),
     ...(m.description ? [m.description, ""] : []),
     `Seed ${r.seed} · ${duration(r.duration_ms)} · ${r.nodes.length} nodes · OTP ${v.otp ?? "?"} · Elixir ${v.elixir ?? "?"} · Toxiproxy ${v.toxiproxy ?? "?"} · netsplit ${v.netsplit} · kernel: ${kernel || "?"}`,
+    ...(m.phases.length ? ["", `Where the time went: ${m.phases.map((p) => `${p.name} ${duration(p.ms)}`).join(" · ")}`] : []),
     "",
     ...(checks.length ? ["| check | verdict | measured | detail |", "|---|---|---|---|", ...checks, ""] : ["No check was decided.", ""]),
     ...(timings.length ? ["| key timing | |", "|---|---|", ...timings, ""] : []),

@@ -4,7 +4,7 @@
  * renderers only draw it; the model is what the unit tests check.
  */
 import { duration, durationRange } from "./format.js";
-import { first, str, type RunRecord } from "./record.js";
+import { first, num, str, type RunRecord } from "./record.js";
 import { buildResults, runSpan, topologyOf, type CheckOutcome, type RunResults } from "./results.js";
 import { deriveHorde, deriveMetrics, deriveOps, derivePg, type HordeSeries, type MetricsSnapshot, type OpPoint, type PgSeries } from "./series.js";
 import type { Topology } from "./topology.js";
@@ -66,6 +66,8 @@ export interface ReportModel {
   /** Node events and run milestones, in order, for the event log. */
   log: LogLine[];
   keyTimings: KeyTiming[];
+  /** Where the run's time went: each phase (prepare, boot, ...) and its duration, in order; empty for histories before phases were recorded. */
+  phases: { name: string; ms: number }[];
 }
 
 /** Checks whose value is a time to converge (measured up to when they were decided). */
@@ -92,7 +94,7 @@ export function buildReportModel(record: RunRecord, results?: RunResults): Repor
     : hordeChecks.length > 0
       ? `No Horde census in this run: ${hordeChecks[0]!.detail}`
       : "No Horde census in this run: the scenario has no Horde workload.";
-  const model: Omit<ReportModel, "keyTimings"> = {
+  const model: Omit<ReportModel, "keyTimings" | "phases"> = {
     results: r,
     description: record.scenario?.description ?? str(start?.description),
     scenarioText: record.scenario?.text,
@@ -110,11 +112,15 @@ export function buildReportModel(record: RunRecord, results?: RunResults): Repor
     steps: stepSpans(record, t0, endMs),
     log: logLines(record, t0),
   };
-  return { ...model, keyTimings: keyTimings(model) };
+  return { ...model, keyTimings: keyTimings(model), phases: phasesOf(record.entries) };
 }
 
 /** The numbers a person looks for first: boot, each fault's apply and detection, re-mesh, the worst global op. */
-export function keyTimings(m: Omit<ReportModel, "keyTimings">): KeyTiming[] {
+function phasesOf(entries: RunRecord["entries"]): { name: string; ms: number }[] {
+  return entries.filter((e) => e.type === "phase" && typeof e.name === "string" && num(e.ms) !== undefined).map((e) => ({ name: String(e.name).replaceAll("_", " "), ms: Number(e.ms) }));
+}
+
+export function keyTimings(m: Omit<ReportModel, "keyTimings" | "phases">): KeyTiming[] {
   const t = m.results.timings;
   const out: KeyTiming[] = [];
   if (t.boot_ms !== undefined) out.push({ key: "boot", label: "cluster boot", value: duration(t.boot_ms) });

@@ -135,3 +135,14 @@ describe("report.html", () => {
     expect(page.querySelector("#verdict")!.text).toBe("UNKNOWN");
   });
 });
+
+describe("report.md: where the run's time went", () => {
+  it("shows each phase's duration in one line, and nothing for a history from before phases were recorded", () => {
+    expect(renderMarkdown(model)).not.toContain("Where the time went");
+    const t = split.entries.at(-1)!.t;
+    const phases = [["prepare", 3], ["boot", 1200], ["workloads", 310], ["timeline", 12_400], ["final_heal", 12], ["checks", 2100], ["cleanup", 420]] as const;
+    const entries = [...split.entries, ...phases.map(([name, ms]) => ({ t, type: "phase", name, ms }))];
+    const md = renderMarkdown(buildReportModel({ ...split, entries }));
+    expect(md).toContain("\nWhere the time went: prepare 3 ms · boot 1.20 s · workloads 310 ms · timeline 12.4 s · final heal 12 ms · checks 2.10 s · cleanup 420 ms\n");
+  });
+});

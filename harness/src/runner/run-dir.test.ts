@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { runDirFor } from "./run.js";
+import { runDirFor } from "./run-dir.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(path.join(os.tmpdir(), "netsplit-rundir-"));

@@ -1,24 +1,38 @@
 /**
- * Runs one scenario end to end: a run directory, a cluster, the workload, the steps on their
- * timeline, a final heal, the checks, then every artifact. The history is written as things
- * happen; the cluster is stopped whatever happens.
+ * Runs one scenario end to end, as named phases a reader can follow:
+ *
+ *   prepare ─▶ boot ─▶ workloads ─▶ timeline ─▶ final heal ─▶ checks ─▶ cleanup ─▶ report
+ *   run dir,   cluster,  pg, global,  the steps   network       final     recorders, results.json,
+ *   history,   events,   Horde;       (faults,    healed,       checks    probes,    report.md,
+ *   limits     recorders converged    waits, …)   nodes resumed           cluster    junit, html
+ *
+ * The history is written as things happen, each phase's duration too (a `phase` entry, shown
+ * in report.md: where the run's time went). A phase that fails skips the phases up to cleanup;
+ * the cluster is stopped whatever happens, and the reports are written last, from the history
+ * (so they include the cleanup; the report phase's own entry is in the history only).
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { overallVerdict, runCheck, type CheckResult } from "../checks/index.js";
-import { onInterrupt } from "../runtime/reaper.js";
-import type { ClusterEvent, StartedCluster } from "../runtime/cluster.js";
-import { startCluster, type RuntimeName } from "../runtime/registry.js";
-import type { Scenario } from "../scenario/model.js";
+import { hordeUnavailable } from "../horde/supply.js";
 import { NETSPLIT_VERSION, startRecorders, writeReports, type Recorders, type RunResults } from "../report/index.js";
 import type { RunContext } from "../run/context.js";
-import { rel } from "../run/progress.js";
+import type { PhaseName } from "../run/events.js";
 import { History, HISTORY_VERSION } from "../run/history.js";
-import { now } from "../util/clock.js";
+import { rel } from "../run/progress.js";
 import { randomSeed, seededRng } from "../run/rng.js";
+import type { StartedCluster } from "../runtime/cluster.js";
+import { onInterrupt } from "../runtime/reaper.js";
+import { startCluster, type RuntimeName } from "../runtime/registry.js";
+import type { Scenario } from "../scenario/model.js";
+import { now } from "../util/clock.js";
+import { untilAborted } from "./abort.js";
+import { runDirFor } from "./run-dir.js";
 import { runSteps } from "./steps.js";
+import { describeEvent, injectedHarnessFault, watchHarnessParts } from "./watch.js";
 import { setupWorkload } from "./workload.js";
-import { hordeUnavailable } from "../horde/supply.js";
+
+export { runDirFor } from "./run-dir.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
@@ -41,50 +55,63 @@ export interface RunOutcome {
   runDir: string;
 }
 
-/** Makes the run directory `<outDir>/<name>/<start time>[-n]/` (with logs/) and points `latest` at it. */
-export function runDirFor(outDir: string, name: string, startedAt: number): string {
-  const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, "-");
-  mkdirSync(path.join(outDir, name), { recursive: true });
-  // mkdir without `recursive` fails when the folder exists, atomically: runs that start in the
-  // same millisecond (in this process or another) get `<stamp>`, `<stamp>-2`, ...
-  let base = stamp;
-  for (let n = 2; ; n++) {
-    try {
-      mkdirSync(path.join(outDir, name, base));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || n > 1000) throw err;
-      base = `${stamp}-${n}`;
-    }
-  }
-  const dir = path.join(outDir, name, base);
-  mkdirSync(path.join(dir, "logs"));
-  const latest = path.join(outDir, name, "latest");
-  rmSync(latest, { force: true });
-  try {
-    symlinkSync(base, latest);
-  } catch {
-    // a file system without symlinks, or a concurrent run made the link first: it may point to either
-  }
-  return dir;
-}
+/** How long stopping the cluster may take before the run goes on to its reports. */
+const STOP_LIMIT_MS = 30_000;
 
-function describeEvent(e: ClusterEvent): string | null {
-  if (e.type === "node_state") return `${e.node} is ${e.state}${e.detail ? ` (${e.detail})` : ""}`;
-  if (e.type === "agent_lost" || e.type === "toxiproxy_lost") return null;
-  const ev = e.event;
-  const peer = ev.node?.split("@")[0];
-  switch (ev.event) {
-    case "nodedown": return `${e.node}: nodedown ${peer} (${ev.reason})`;
-    case "nodeup": return `${e.node}: nodeup ${peer}`;
-    case "holder_exit": return `${e.node}: holder of "${String(ev.name)}" exited (${String(ev.reason)})`;
-    case "global_op": return ev.status === "blocked" ? `${e.node}: global ${String(ev.op)} #${String(ev.seq)} is blocked` : null;
-    case "op_late": return `${e.node}: a blocked global op finished after ${Math.round((Number(ev.ended_us) - Number(ev.started_us)) / 1000)} ms`;
-    default: return null;
-  }
+/** One run as it goes through its phases. */
+interface Run {
+  readonly scenario: Scenario;
+  readonly runtime: RuntimeName;
+  readonly seed: number;
+  readonly extraCodePaths: readonly string[];
+  readonly progress: (line: string) => void;
+  readonly startedAt: number;
+  readonly runDir: string;
+  readonly history: History;
+  readonly abort: AbortController;
+  /** Why the run stops early: its time limit, or a part of the harness that failed. First wins. */
+  stopCause: string | undefined;
+  readonly timeLimit: NodeJS.Timeout;
+  readonly removeInterruptHook: () => void;
+  /** Mid-run and final check results, in the order they were decided. */
+  readonly results: CheckResult[];
+  cluster?: StartedCluster;
+  ctx?: RunContext;
+  recorders?: Recorders;
+  error?: string;
 }
 
 export async function runScenario(scenario: Scenario, options: Partial<RunOptions> = {}): Promise<RunOutcome> {
+  const run = prepare(scenario, options);
+  try {
+    const ctx = await phase(run, "boot", () => boot(run));
+    await phase(run, "workloads", () => untilAborted(setupWorkload(ctx), run.abort.signal));
+    await phase(run, "timeline", () => timeline(run, ctx));
+    await phase(run, "final_heal", () => untilAborted(finalHeal(ctx), run.abort.signal));
+    await phase(run, "checks", () => finalChecks(run, ctx));
+  } catch (err) {
+    // what a failed part causes downstream (refused API calls, closed agents) is not the cause
+    run.error = run.stopCause ?? (err as Error)?.message ?? String(err);
+    run.history.record("run_error", { error: run.error });
+    if (run.stopCause === undefined) run.progress(`error: ${run.error}`);
+  } finally {
+    await phase(run, "cleanup", () => cleanup(run));
+  }
+  return phase(run, "report", () => report(run));
+}
+
+/** Runs one phase and records its duration in the history, whether it succeeds or not. */
+async function phase<T>(run: Run, name: PhaseName, body: () => Promise<T>): Promise<T> {
+  const t0 = now();
+  try {
+    return await body();
+  } finally {
+    run.history.record("phase", { name, ms: now() - t0 });
+  }
+}
+
+/** The run directory, the history and its first entry, the time limit and the interrupt hook. */
+function prepare(scenario: Scenario, options: Partial<RunOptions>): Run {
   const runtime = options.runtime ?? scenario.cluster.runtime;
   const progress = options.progress ?? (() => undefined);
   const seed = options.seed ?? scenario.seed ?? randomSeed();
@@ -94,175 +121,82 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   const history = new History(path.join(runDir, "history.msgpack"));
   history.record("run_start", { scenario: scenario.name, description: scenario.description, file: scenario.source.file, netsplit: NETSPLIT_VERSION, seed, runtime, kernel: scenario.cluster.kernel, nodes: scenario.cluster.nodes, reconnect: scenario.cluster.reconnect, history_version: HISTORY_VERSION });
   progress(`netsplit: ${scenario.name} (seed ${seed}) -> ${runDir}`);
-
-  const abort = new AbortController();
-  /** Why the run stops early: its time limit, or a part of the harness that failed. First wins. */
-  let stopCause: string | undefined;
-  const stopRun = (cause: string, fields: Record<string, unknown> = {}) => {
-    if (stopCause !== undefined) return;
-    stopCause = cause;
-    history.record("harness_fault", { error: cause, ...fields });
-    progress(`error: ${cause}`);
-    abort.abort();
-  };
-  const timeLimit = setTimeout(() => stopRun(`the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`, { part: "time_limit" }), scenario.limits.runTimeoutMs);
-  // SIGINT/SIGTERM at any phase, reporting included: the history says so and the reports are
-  // written from it (marked partial unless the run had ended); the reaper then stops the rest
-  const removeHook = onInterrupt(() => {
-    history.record("interrupted", {});
-    try {
-      writeReports(runDir, history.entries);
-    } catch {
-      // the history is on disk: `netsplit report` can rebuild the reports
-    }
-  });
-  const results: CheckResult[] = [];
-  let cluster: StartedCluster | undefined;
-  let error: string | undefined;
-  let ctx: RunContext | undefined;
-  let recorders: Recorders | undefined;
-  try {
-    const starting = startCluster(runtime, {
-      progress,
-      nodes: scenario.cluster.nodes,
-      kernel: {
-        net_ticktime: scenario.cluster.kernel.netTicktimeSeconds,
-        net_setuptime: scenario.cluster.kernel.netSetuptimeSeconds,
-        prevent_overlapping_partitions: scenario.cluster.kernel.preventOverlappingPartitions,
-        connect_all: scenario.cluster.kernel.connectAll,
-      },
-      reconnect: scenario.cluster.reconnect,
-      bootTimeoutMs: scenario.cluster.bootTimeoutMs,
-      logDir: path.join(runDir, "logs"),
-      extraCodePaths: options.extraCodePaths ?? [],
-    });
-    // a boot that outlives the run's time limit is abandoned, and stopped whenever it ends
-    cluster = await untilAborted(starting, abort.signal, () => void starting.then((c) => c.stop(), () => undefined));
-    const c = cluster;
-    const hello = c.agent(c.names[0]!).hello;
-    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
-    progress(`${rel({ startedAt } as RunContext)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
-    ctx = {
-      scenario, cluster: c, history, rng: seededRng(seed), seed, progress, startedAt,
-      sides: null, lastChangeAt: null,
-      globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
-      hordeUnavailable: await hordeUnavailable(c, options.extraCodePaths ?? [], scenario.workload.horde.length > 0),
-      signal: abort.signal,
-    };
-    const context = ctx;
-    c.on((e) => {
-      const { type, at, ...fields } = e;
-      history.record(type, fields, at);
-      const line = describeEvent(e);
-      if (line) progress(`${rel(context, e.at)}    ${line}`);
-      watchHarnessParts(c, e, runDir, stopRun);
-    });
-    recorders = startRecorders(context);
-    // a step stuck on a call with no answer (a hung container engine) cannot outlive the run's
-    // time limit or a failed part: the run goes on to its cleanup
-    await untilAborted(setupWorkload(context), abort.signal);
-    await untilAborted(runSteps(context, scenario.steps, results), abort.signal);
-    if (stopCause !== undefined) throw new Error(stopCause);
-    await untilAborted(finalHeal(context), abort.signal);
-    for (const check of scenario.checks) {
-      if (stopCause !== undefined) throw new Error(stopCause);
-      const r = await untilAborted(runCheck(context, check, false), abort.signal);
-      results.push(r);
-      history.record("check", { result: r });
-      progress(`${rel(context)}  ${r.verdict.toUpperCase().padEnd(7)} ${r.name}${r.value_ms !== undefined ? ` (${r.value_ms} ms)` : ""}: ${r.detail}`);
-    }
-    // a check decided while a part of the harness was failing is not evidence
-    if (stopCause !== undefined) throw new Error(stopCause);
-  } catch (err) {
-    // what a failed part causes downstream (refused API calls, closed agents) is not the cause
-    error = stopCause ?? (err as Error)?.message ?? String(err);
-    history.record("run_error", { error });
-    if (stopCause === undefined) progress(`error: ${error}`);
-  } finally {
-    clearTimeout(timeLimit);
-    await recorders?.stop();
-    if (cluster) {
-      await Promise.all(cluster.running().map(async (n) => cluster!.agent(n).call("global_probes_stop", {}, 2000)).map((p) => p.catch(() => undefined)));
-      const c = cluster;
-      let limit: NodeJS.Timeout | undefined;
-      const stopped = await Promise.race([c.stop().then(() => true), new Promise<false>((r) => (limit = setTimeout(() => r(false), STOP_LIMIT_MS)))]);
-      clearTimeout(limit); // a pending timer would keep the run's whole state alive for 30 s
-      if (!stopped) progress(`warning: the cluster did not stop within ${STOP_LIMIT_MS / 1000} s; what is left is swept at the next run`);
-    }
-  }
-  const verdict = error ? "unknown" : overallVerdict(results);
-  history.record("run_end", { verdict, error });
-  progress(`writing the reports`);
-  const hold = injectedHarnessFault("hold_report");
-  if (hold !== undefined) await new Promise((r) => setTimeout(r, hold));
-  let runResults: RunResults;
-  try {
-    runResults = writeReports(runDir, history.entries);
-  } finally {
-    removeHook();
-  }
-  progress(`verdict: ${verdict.toUpperCase()}  (${runDir})`);
-  return { results: runResults, runDir };
-}
-
-/** How long stopping the cluster may take before the run goes on to its reports. */
-const STOP_LIMIT_MS = 30_000;
-
-/** Resolves/rejects with `p`, or rejects once `signal` aborts; `onAbandon` sees an abandoned `p`. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal, onAbandon?: () => void): Promise<T> {
-  if (signal.aborted) {
-    onAbandon?.();
-    p.catch(() => undefined);
-    return Promise.reject(new Error("the run was stopped"));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      onAbandon?.();
-      p.catch(() => undefined);
-      reject(new Error("the run was stopped"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener("abort", onAbort); reject(e as Error); },
-    );
-  });
-}
-
-/**
- * Stops the run, naming the cause, when a part of the harness fails on its own: Toxiproxy ends,
- * a node exits without a step asking for it, or an agent closes its control connection while
- * its node keeps running. Whatever the checks would say after that is not evidence.
- */
-function watchHarnessParts(c: StartedCluster, e: ClusterEvent, runDir: string, stopRun: (cause: string, fields: Record<string, unknown>) => void): void {
-  const log = (file: string) => path.join(runDir, "logs", file);
-  if (e.type === "toxiproxy_lost") {
-    stopRun(`Toxiproxy died mid-run: ${e.reason}; every link through it is gone and no fault or heal can be applied (its log: ${log("toxiproxy.log")})`, { part: "toxiproxy" });
-  } else if (e.type === "node_state" && e.state === "killed" && e.detail?.startsWith("exited unexpectedly")) {
-    stopRun(`node ${e.node} ${e.detail} while no step stopped it (its log: ${log(`${e.node}.log`)})`, { part: "node", node: e.node });
-  } else if (e.type === "agent_lost") {
-    const node = c.nodes.find((n) => n.name === e.node);
-    if (!node || (node.state !== "running" && node.state !== "paused")) return;
-    // a node that died takes its agent with it: give its exit a moment to be the named cause
-    setTimeout(() => {
-      if (node.state === "running" || node.state === "paused") {
-        stopRun(`the agent of ${e.node} closed its control connection (${e.reason}) while the node kept running; the harness cannot observe ${e.node} any more (its log: ${log(`${e.node}.log`)})`, { part: "agent", node: e.node });
+  const run: Run = {
+    scenario, runtime, seed, progress, startedAt, runDir, history, extraCodePaths: options.extraCodePaths ?? [],
+    abort: new AbortController(),
+    stopCause: undefined,
+    timeLimit: setTimeout(() => stopRun(run, `the run exceeded its time limit of ${scenario.limits.runTimeoutMs} ms (limits.run_timeout)`, { part: "time_limit" }), scenario.limits.runTimeoutMs),
+    // SIGINT/SIGTERM at any phase, reporting included: the history says so and the reports are
+    // written from it (marked partial unless the run had ended); the reaper then stops the rest
+    removeInterruptHook: onInterrupt(() => {
+      history.record("interrupted", {});
+      try {
+        writeReports(runDir, history.entries);
+      } catch {
+        // the history is on disk: `netsplit report` can rebuild the reports
       }
-    }, 500).unref();
-  }
+    }),
+    results: [],
+  };
+  history.record("phase", { name: "prepare", ms: now() - startedAt });
+  return run;
 }
 
-/**
- * `NETSPLIT_FAULT_INJECT` entries for the harness itself (`action:harness:ms`), used by
- * netsplit's own tests to hold a phase open; the node agents read the same variable
- * (nodes/lib/netsplit/agent/fault_inject.ex). Returns the entry's ms, if any.
- */
-function injectedHarnessFault(action: string): number | undefined {
-  for (const entry of (process.env.NETSPLIT_FAULT_INJECT ?? "").split(",")) {
-    const [a, who, ms] = entry.split(":");
-    if (a === action && who === "harness" && ms !== undefined && /^\d+$/.test(ms)) return Number(ms);
-  }
-  return undefined;
+/** Stops the run early, naming the cause once: the phases under way are abandoned. */
+function stopRun(run: Run, cause: string, fields: { part?: string; node?: string } = {}): void {
+  if (run.stopCause !== undefined) return;
+  run.stopCause = cause;
+  run.history.record("harness_fault", { error: cause, ...fields });
+  run.progress(`error: ${cause}`);
+  run.abort.abort();
+}
+
+/** Starts the cluster, records it, builds the run context and starts the recorders. */
+async function boot(run: Run): Promise<RunContext> {
+  const { scenario, history, progress } = run;
+  const starting = startCluster(run.runtime, {
+    progress,
+    nodes: scenario.cluster.nodes,
+    kernel: {
+      net_ticktime: scenario.cluster.kernel.netTicktimeSeconds,
+      net_setuptime: scenario.cluster.kernel.netSetuptimeSeconds,
+      prevent_overlapping_partitions: scenario.cluster.kernel.preventOverlappingPartitions,
+      connect_all: scenario.cluster.kernel.connectAll,
+    },
+    reconnect: scenario.cluster.reconnect,
+    bootTimeoutMs: scenario.cluster.bootTimeoutMs,
+    logDir: path.join(run.runDir, "logs"),
+    extraCodePaths: run.extraCodePaths,
+  });
+  // a boot that outlives the run's time limit is abandoned, and stopped whenever it ends
+  const c = await untilAborted(starting, run.abort.signal, () => void starting.then((s) => s.stop(), () => undefined));
+  run.cluster = c;
+  const hello = c.agent(c.names[0]!).hello;
+  history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+  progress(`${rel(run)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
+  const ctx: RunContext = {
+    scenario, cluster: c, history, rng: seededRng(run.seed), seed: run.seed, progress, startedAt: run.startedAt,
+    sides: null, lastChangeAt: null,
+    globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
+    hordeUnavailable: await hordeUnavailable(c, run.extraCodePaths, scenario.workload.horde.length > 0),
+    signal: run.abort.signal,
+  };
+  run.ctx = ctx;
+  c.on((e) => {
+    const { type, at, ...fields } = e;
+    history.record(type, fields as never, at);
+    const line = describeEvent(e);
+    if (line) progress(`${rel(ctx, e.at)}    ${line}`);
+    watchHarnessParts(c, e, run.runDir, (cause, f) => stopRun(run, cause, f));
+  });
+  run.recorders = startRecorders(ctx);
+  return ctx;
+}
+
+/** The scenario's steps. A step stuck on a call with no answer (a hung container engine) cannot outlive the run's time limit or a failed part. */
+async function timeline(run: Run, ctx: RunContext): Promise<void> {
+  await untilAborted(runSteps(ctx, run.scenario.steps, run.results), run.abort.signal);
+  if (run.stopCause !== undefined) throw new Error(run.stopCause);
 }
 
 /** Every run ends healed: network faults removed and paused nodes resumed before the checks. */
@@ -278,4 +212,46 @@ async function finalHeal(ctx: RunContext): Promise<void> {
   }
   ctx.history.record("final_heal", { resumed: paused });
   ctx.progress(`${rel(ctx)}  final heal${paused.length ? ` (resumed ${paused.join(", ")})` : ""}; running the checks`);
+}
+
+/** The scenario's final checks, in order. A check decided while a part of the harness was failing is not evidence. */
+async function finalChecks(run: Run, ctx: RunContext): Promise<void> {
+  for (const check of run.scenario.checks) {
+    if (run.stopCause !== undefined) throw new Error(run.stopCause);
+    const r = await untilAborted(runCheck(ctx, check, false), run.abort.signal);
+    run.results.push(r);
+    run.history.record("check", { result: r });
+    run.progress(`${rel(ctx)}  ${r.verdict.toUpperCase().padEnd(7)} ${r.name}${r.value_ms !== undefined ? ` (${r.value_ms} ms)` : ""}: ${r.detail}`);
+  }
+  if (run.stopCause !== undefined) throw new Error(run.stopCause);
+}
+
+/** Stops the recorders, the global probes and the cluster (bounded: what is left is swept at the next run). */
+async function cleanup(run: Run): Promise<void> {
+  clearTimeout(run.timeLimit);
+  await run.recorders?.stop();
+  const c = run.cluster;
+  if (!c) return;
+  await Promise.all(c.running().map(async (n) => c.agent(n).call("global_probes_stop", {}, 2000)).map((p) => p.catch(() => undefined)));
+  let limit: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([c.stop().then(() => true), new Promise<false>((r) => (limit = setTimeout(() => r(false), STOP_LIMIT_MS)))]);
+  clearTimeout(limit); // a pending timer would keep the run's whole state alive for 30 s
+  if (!stopped) run.progress(`warning: the cluster did not stop within ${STOP_LIMIT_MS / 1000} s; what is left is swept at the next run`);
+}
+
+/** The verdict, the run's last entry, and every report derived from the history. */
+async function report(run: Run): Promise<RunOutcome> {
+  const verdict = run.error ? "unknown" : overallVerdict(run.results);
+  run.history.record("run_end", { verdict, error: run.error });
+  run.progress(`writing the reports`);
+  const hold = injectedHarnessFault("hold_report");
+  if (hold !== undefined) await new Promise((r) => setTimeout(r, hold));
+  let results: RunResults;
+  try {
+    results = writeReports(run.runDir, run.history.entries);
+  } finally {
+    run.removeInterruptHook();
+  }
+  run.progress(`verdict: ${verdict.toUpperCase()}  (${run.runDir})`);
+  return { results, runDir: run.runDir };
 }
