@@ -26,5 +26,5 @@ export function silentDetail(silent: Map<string, string>): string {
   return `could not ask ${[...silent.keys()].join(", ")}: ${[...silent.values()][0]}`;
 }
 
-export const short = (full: string) => full.split("@")[0]!;
+export { shortName as short } from "../util/names.js";
 export const list = (xs: Iterable<string>) => `[${[...xs].sort().join(", ")}]`;

@@ -4,6 +4,7 @@ import type { RunContext } from "../run/context.js";
 import type { HistoryEntry } from "../run/history.js";
 import { askAll, silentDetail } from "./ask.js";
 import type { Checker } from "./types.js";
+import { now } from "../util/clock.js";
 
 interface GlobalView {
   names: Record<string, string | null>;
@@ -101,7 +102,7 @@ export const globalBlocking: Checker<GlobalBlockingCheck> = {
   name: "global.blocking",
   converges: false,
   async attempt(ctx, check) {
-    const ops = timedOps(ctx.history.entries, performance.timeOrigin + performance.now());
+    const ops = timedOps(ctx.history.entries, now());
     if (ops.length === 0) return { verdict: "unknown", detail: "no timed global op ran: add a probe (workload.global: - { probe: register_name }) or a global_register step" };
     const worst = ops.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
     const data = { ops: ops.length, worst: { ...worst, durationMs: Math.round(worst.durationMs) } };

@@ -3,6 +3,7 @@ import type { WithinCheck } from "../scenario/model.js";
 import type { RunContext } from "../run/context.js";
 import { askAll, silentDetail } from "./ask.js";
 import type { Attempt, Checker } from "./types.js";
+import { shortName } from "../util/names.js";
 
 interface GroupView {
   scope: string;
@@ -33,7 +34,8 @@ function uniqueGroups(ctx: RunContext) {
 }
 
 const key = (g: { scope: string; group: string }) => `${g.scope}/${g.group}`;
-const pidNode = (pid: string) => pid.split("@")[0]!;
+/** The node of a pid as the agent writes it (`n1@host<0.1.0>`). */
+const pidNode = shortName;
 
 function localMembers(snap: Snapshot, nodes: readonly string[], g: { scope: string; group: string }): Set<string> {
   const out = new Set<string>();

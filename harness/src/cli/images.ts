@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "./io.js";
+import { now } from "../util/clock.js";
 
 export const IMAGES_HELP = `Usage: netsplit images [--local | --pull] [--force] [--prune]
 
@@ -51,13 +52,13 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   if (values.local && values.pull) throw new UsageError("bad_flag", "--local and --pull exclude each other: choose one");
   const { ensureImages, pruneImages } = await import("../runtime/docker/images.js");
-  const t0 = performance.now();
+  const t0 = now();
   const { set, steps } = await ensureImages({
     ...(values.local ? { mode: "local" as const } : values.pull ? { mode: "pull" as const } : {}),
     force: values.force === true,
     progress: (line) => io.out(`${line}\n`),
   });
-  io.out(`\n${set.mode} image set ready in ${((performance.now() - t0) / 1000).toFixed(1)} s:\n`);
+  io.out(`\n${set.mode} image set ready in ${((now() - t0) / 1000).toFixed(1)} s:\n`);
   for (const s of steps) {
     io.out(`  ${s.image.padEnd(36)} ${s.action.padEnd(8)} ${s.action === "present" ? "" : `${(s.ms / 1000).toFixed(1)} s`}\n`);
   }

@@ -18,6 +18,7 @@
  * time from the last heal to a clean state) and of the workers' exits (the reasons the conflict
  * losers got). Nothing here talks to a node.
  */
+import { shortName } from "../util/names.js";
 
 /** One workload of one node's `horde_census` answer, as the agent sends it. */
 export interface WorkloadCensus {
@@ -119,7 +120,7 @@ export function allHordeKeys(workloads: readonly { keys: number }[]): string[] {
   return workloads.flatMap((w, i) => hordeKeys(i, w.keys));
 }
 
-export const pidNode = (pid: string): string => pid.split("@")[0]!;
+export const pidNode: (pid: string) => string = shortName;
 /** `n1@127.0.0.1/312.0` -> `n1/312.0`, for sentences. */
 export const shortPid = (pid: string): string => `${pidNode(pid)}/${pid.split("/").at(-1) ?? ""}`;
 

@@ -10,6 +10,7 @@ import { rel } from "../run/progress.js";
 import { now } from "../util/clock.js";
 import { askAll } from "../checks/ask.js";
 import { allHordeKeys, analyzeCensus, anomalySummary, type NodeCensus } from "./census.js";
+import { shortName } from "../util/names.js";
 
 const START_TIMEOUT_MS = 15_000;
 const MEMBERS_TIMEOUT_MS = 15_000;
@@ -43,7 +44,7 @@ async function membersConverged(ctx: RunContext): Promise<string | null> {
       if (!w.running) return `${n}'s Horde registry of workload ${w.index} is not running${w.error ? ` (${w.error})` : ""}`;
       for (const what of ["registry", "supervisor"] as const) {
         const members = w.members?.[what];
-        const short = (members ?? []).map((m) => m.split("@")[0]!);
+        const short = (members ?? []).map(shortName);
         const lacking = running.filter((r) => !short.includes(r));
         if (members === null || members === undefined || lacking.length > 0) return `${n}'s ${what} does not count ${lacking.join(", ") || "its members"} yet`;
       }

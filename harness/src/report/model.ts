@@ -8,6 +8,7 @@ import { first, num, str, type RunRecord } from "./record.js";
 import { buildResults, runSpan, topologyOf, type CheckOutcome, type RunResults } from "./results.js";
 import { deriveHorde, deriveMetrics, deriveOps, derivePg, type HordeSeries, type MetricsSnapshot, type OpPoint, type PgSeries } from "./series.js";
 import type { Topology } from "./topology.js";
+import { shortName } from "../util/names.js";
 
 export interface CheckMarker {
   name: string;
@@ -175,7 +176,7 @@ function logLines(record: RunRecord, t0: number): LogLine[] {
     const node = str(e.node) ?? "";
     const ev = e.type === "node_event" ? (e.event as Record<string, unknown>) : undefined;
     if (ev) {
-      const peer = String(ev.node ?? "").split("@")[0];
+      const peer = shortName(ev.node);
       if (ev.event === "nodeup") out.push({ atMs, node, kind: "nodeup", text: `nodeup ${peer}` });
       else if (ev.event === "nodedown") out.push({ atMs, node, kind: "nodedown", text: `nodedown ${peer} (${String(ev.reason)})` });
       else if (ev.event === "holder_exit") out.push({ atMs, node, kind: "holder_exit", text: `holder of "${String(ev.name)}" exited (${String(ev.reason)})` });

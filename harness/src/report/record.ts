@@ -74,7 +74,7 @@ export function first(entries: readonly HistoryEntry[], type: string): HistoryEn
 
 export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-export const shortName = (full: unknown): string => String(full ?? "").split("@")[0]!;
+export { shortName } from "../util/names.js";
 
 /** A node event's inner map. */
 export function nodeEvent(e: HistoryEntry): Record<string, unknown> | undefined {

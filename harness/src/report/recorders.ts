@@ -17,6 +17,7 @@ import { now } from "../util/clock.js";
 import { CHANGING_STEP_KINDS } from "../faults/kinds/index.js";
 import { parseProxyCounters } from "./metrics.js";
 import { sampleHorde } from "../horde/sampler.js";
+import { shortName } from "../util/names.js";
 
 export const PG_SAMPLE_MS = 500;
 const SAMPLE_TIMEOUT_MS = 1000;
@@ -109,7 +110,7 @@ function samplePg(ctx: RunContext): () => Promise<void> {
 function countByNode(pids: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of pids) {
-    const node = p.split("@")[0]!;
+    const node = shortName(p);
     out[node] = (out[node] ?? 0) + 1;
   }
   return out;

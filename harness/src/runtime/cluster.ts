@@ -23,6 +23,7 @@ import type { ClusterBackend, NodeInstance } from "./backend.js";
 import type { KernelFlags } from "./node-process.js";
 import { onInterrupt } from "./reaper.js";
 import { now } from "../util/clock.js";
+import { shortName as short } from "../util/names.js";
 
 export const NODE_NAME = /^[a-z][a-z0-9_]{0,30}$/;
 
@@ -316,7 +317,6 @@ export class StartedCluster implements AsyncDisposable {
     });
     const agent = await AgentClient.connect({ host: instance.controlHost, port: instance.controlPort, secret: this.secret, name });
     this.agents.set(name, agent);
-    const short = (full: string) => full.split("@")[0]!;
     const view = new Set<string>();
     this.views.set(name, view);
     agent.onEvent((event) => {

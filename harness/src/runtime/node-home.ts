@@ -18,6 +18,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import os from "node:os";
 import path from "node:path";
 import { stateDir } from "../util/paths.js";
+import { processExists } from "../util/process.js";
 
 /** The cookie file erl reads from HOME when no -setcookie is given. */
 export const COOKIE_FILE = ".erlang.cookie";
@@ -41,20 +42,11 @@ function baseDir(): string {
   return base;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes the homes of harnesses that are gone (their nodes halted when the harness died). */
 function sweepDead(dir: string): void {
   for (const name of readdirSync(dir)) {
     const owner = Number.parseInt(name, 10);
-    if (Number.isInteger(owner) && owner !== process.pid && !alive(owner)) rmSync(path.join(dir, name), { recursive: true, force: true });
+    if (Number.isInteger(owner) && owner !== process.pid && !processExists(owner)) rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 

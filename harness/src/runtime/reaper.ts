@@ -12,6 +12,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stateDir } from "../util/paths.js";
+import { processExists } from "../util/process.js";
+import { now } from "../util/clock.js";
 
 export interface Tracked {
   pid: number;
@@ -136,14 +138,14 @@ function onSignal(signal: NodeJS.Signals, code: number): () => void {
     process.stdout.write = (() => true) as typeof process.stdout.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     say(`\nnetsplit: ${signal} received, removing ${[...interruptCleanups.values()].join(", ")}...\n`);
-    const started = performance.now();
+    const started = now();
     const limit = new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), INTERRUPT_CLEANUP_LIMIT_MS).unref());
     const all = Promise.allSettled(cleanups.map((c) => c())).then((rs) => {
       const failed = rs.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       return failed.length === 0 ? "done" : `failed: ${failed.map((f) => String((f.reason as Error)?.message ?? f.reason)).join("; ")}`;
     });
     void Promise.race([all, limit]).then((outcome) => {
-      const ms = Math.round(performance.now() - started);
+      const ms = Math.round(now() - started);
       if (outcome === "done") say(`netsplit: everything removed (${ms} ms)\n`);
       else if (outcome === "timeout") say(`netsplit: cleanup still running after ${ms} ms: exiting; the next run sweeps what is left\n`);
       else say(`netsplit: cleanup ${outcome}; the next run sweeps what is left\n`);
@@ -170,15 +172,8 @@ function removeHandlers(): void {
   process.off("exit", killAll);
 }
 
-/** True while a process with this pid exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** True while a process with this pid exists (util/process.ts: one test of it for the whole harness). */
+export const alive = processExists;
 
 function cmdline(pid: number): string {
   try {

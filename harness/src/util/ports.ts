@@ -12,6 +12,7 @@ import { closeSync, mkdirSync, chmodSync, openSync, readdirSync, readFileSync, u
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { processExists } from "./process.js";
 
 /** Returns one TCP port that is free on `host` (e.g. "127.0.0.1") right now. */
 export async function freePort(host: string): Promise<number> {
@@ -238,12 +239,7 @@ export function processStartTime(pid: number): string | undefined {
 
 /** True while the process `pid`, started at `start`, exists ("0": start time unknown). */
 function ownerAlive(pid: number, start: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: it exists but belongs to another user
-    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
+  if (!processExists(pid)) return false;
   const actual = processStartTime(pid);
   return start === "0" || actual === undefined || actual === start;
 }

@@ -30,6 +30,7 @@ import { buildImage, imageExists, imageLabels } from "./build.js";
 import { dockerClient, type Dockerode } from "./engine.js";
 import { LABEL } from "./labels.js";
 import { buildRelease, RELEASE_NAME, releaseSourceHash } from "./release.js";
+import { now } from "../../util/clock.js";
 
 export type ImageMode = "local" | "pull";
 
@@ -151,12 +152,12 @@ export async function ensureImages(options: Partial<EnsureOptions> = {}): Promis
       return;
     }
     progress(`images: ${announce}`);
-    const t0 = performance.now();
+    const t0 = now();
     const { action, detail } = await make().catch(async (err: unknown) => {
       if (wasInterrupted()) await new Promise(() => undefined); // the reaper exits; no failure to report
       throw err;
     });
-    const ms = performance.now() - t0;
+    const ms = now() - t0;
     steps.push({ image, action, ms, detail });
     progress(`images: ${image} ${action} in ${seconds(ms)}${detail ? ` (${detail})` : ""}`);
   };
@@ -192,12 +193,12 @@ export async function ensureImages(options: Partial<EnsureOptions> = {}): Promis
 
   const set = await imageSet(docker, mode, reason);
   await step(set.node, missing(set.node), () => withTempDir("netsplit-release-", "the release", async (releaseDir) => {
-    const t0 = performance.now();
+    const t0 = now();
     await buildRelease(path.join(releaseDir, RELEASE_NAME));
-    const releaseMs = performance.now() - t0;
+    const releaseMs = now() - t0;
     await withContext({ Dockerfile: path.join(DOCKER_DIR, "node", "Dockerfile"), [RELEASE_NAME]: path.join(releaseDir, RELEASE_NAME) }, (dir, files) =>
       buildImage(docker, dir, files, [set.node, `${NODE_REPO}:latest`], { BASE_IMAGE: set.nodeBase }, {}));
-    return { action: "built" as const, detail: `mix release ${seconds(releaseMs)} + docker build ${seconds(performance.now() - t0 - releaseMs)}, on ${set.nodeBase}` };
+    return { action: "built" as const, detail: `mix release ${seconds(releaseMs)} + docker build ${seconds(now() - t0 - releaseMs)}, on ${set.nodeBase}` };
   }), `building ${set.node}: the node agent's mix release (MIX_ENV=prod, ERTS included) on ${set.nodeBase}...`);
   // docker-compose.yml runs netsplit/node:latest and netsplit/toxiproxy:latest: the images of the set last ensured
   await docker.getImage(set.node).tag({ repo: NODE_REPO, tag: "latest" });
