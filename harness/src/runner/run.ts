@@ -18,6 +18,10 @@ import { pgConverged } from "../checks/pg.js";
 import { globalNamesUnique } from "../checks/global.js";
 import { hordeUnavailable } from "../horde/supply.js";
 import { spawnHordeKeys } from "../horde/workload.js";
+import { prepareApp, portNames, type PreparedApp } from "../app/prepare.js";
+import { startApp } from "../app/start.js";
+import { freePorts } from "../util/ports.js";
+import type { NodeIdentity } from "../runtime/cluster.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
@@ -121,6 +125,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   let ctx: RunContext | undefined;
   let recorders: Recorders | undefined;
   try {
+    const app = await prepareRunApp(scenario, runDir);
     const starting = startCluster(runtime, {
       progress,
       nodes: scenario.cluster.nodes,
@@ -133,7 +138,11 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       reconnect: scenario.cluster.reconnect,
       bootTimeoutMs: scenario.cluster.bootTimeoutMs,
       logDir: path.join(runDir, "logs"),
-      extraCodePaths: options.extraCodePaths ?? [],
+      extraCodePaths: [...(options.extraCodePaths ?? []), ...(app?.codePaths ?? [])],
+      formation: scenario.cluster.formation,
+      ...(app ? { nodeEnv: (n: NodeIdentity) => app.prepareNode(n), mounts: app.mounts } : {}),
+      // release: / command: apps start their nodes themselves (runtime/app-process.ts)
+      ...(app && app.spec.source.kind !== "mix" ? { appProcess: { app: app.spec.source, dirOf: app.dirOf } } : {}),
     });
     // a boot that outlives the run's time limit is abandoned, and stopped whenever it ends
     cluster = await untilAborted(starting, abort.signal, () => void starting.then((c) => c.stop(), () => undefined));
@@ -147,6 +156,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
       hordeUnavailable: await hordeUnavailable(c, options.extraCodePaths ?? [], scenario.workload.horde.length > 0),
       signal: abort.signal,
+      app,
     };
     const context = ctx;
     c.on((e) => {
@@ -157,6 +167,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
       watchHarnessParts(c, e, runDir, stopRun);
     });
     recorders = startRecorders(context);
+    if (app) await untilAborted(startAppPhase(context, app), abort.signal);
     // a step stuck on a call with no answer (a hung container engine) cannot outlive the run's
     // time limit or a failed part: the run goes on to its cleanup
     await untilAborted(setupWorkload(context), abort.signal);
@@ -264,6 +275,24 @@ function injectedHarnessFault(action: string): number | undefined {
   return undefined;
 }
 
+/** Resolves the scenario's application under test for this run (ports for `{port:NAME}` included). */
+async function prepareRunApp(scenario: Scenario, runDir: string): Promise<PreparedApp | undefined> {
+  const spec = scenario.cluster.app;
+  if (!spec) return undefined;
+  const names = portNames(spec);
+  const free = names.length ? await freePorts("127.0.0.1", names.length * scenario.cluster.nodes.length) : [];
+  const ports = new Map(scenario.cluster.nodes.flatMap((n, i) => names.map((p, j) => [`${n}/${p}`, free[i * names.length + j]!] as const)));
+  return prepareApp(spec, runDir, (node, name) => ports.get(`${node}/${name}`)!);
+}
+
+/** Starts the application under test on every node and waits until it is ready. */
+async function startAppPhase(ctx: RunContext, app: PreparedApp): Promise<void> {
+  const t0 = now();
+  const what = app.mix ? `${app.mix.apps.join(", ")} (mix, ${app.mix.mixEnv})` : app.spec.source.kind;
+  await startApp(ctx, app, ctx.cluster.names);
+  ctx.progress(`${rel(ctx)}  application under test ${what} started and ready on ${ctx.cluster.names.length} nodes in ${Math.round(now() - t0)} ms${app.spec.ready ? ` (${app.spec.ready.call.text})` : ""}`);
+}
+
 async function setupWorkload(ctx: RunContext): Promise<void> {
   const { workload } = ctx.scenario;
   // :global syncs in the background after nodeup; let it finish so the timeline starts from
@@ -277,7 +306,7 @@ async function setupWorkload(ctx: RunContext): Promise<void> {
   await spawnHordeKeys(ctx);
   // the timeline starts from a converged workload, so what the checks see comes from the faults
   const at = { file: "", line: 0, column: 0, path: "" };
-  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at }));
+  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at }));
   if (ctx.globalNames.size > 0) await untilPass(() => globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names: [...ctx.globalNames], at }));
   ctx.history.record("workload_ready", {});
   const horde = workload.horde.length === 0 ? "" : ctx.hordeUnavailable ? ", Horde skipped: Horde is not available" : `, ${workload.horde.reduce((s, h) => s + h.keys, 0)} Horde keys`;

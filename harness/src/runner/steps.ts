@@ -7,11 +7,13 @@ import { globalNamesUnique } from "../checks/global.js";
 import { pgConverged } from "../checks/pg.js";
 import { bridgeGrudge, components, explicitGrudge, groupsGrudge, halvesGrudge, isolateGrudge, isSymmetric, majoritiesRingGrudge, type Grudge } from "../faults/grudge.js";
 import type { AppliedFault } from "../faults/link-faults.js";
-import type { PartitionShape, Step } from "../scenario/model.js";
+import type { PartitionShape, Step, WaitUntilStep } from "../scenario/model.js";
 import type { RunContext } from "./context.js";
 import { now } from "./history.js";
 import { runNemesis } from "./nemesis.js";
 import { startHordeOn } from "../horde/workload.js";
+import { startApp } from "../app/start.js";
+import { callNodes, callOn, describeOutcomes, type CallOutcome } from "../app/calls.js";
 
 export const GLOBAL_REGISTER_TIMEOUT_MS = 30_000;
 
@@ -100,7 +102,7 @@ async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Prom
       const startedAt = now();
       await Promise.all(step.nodes.map(async (n) => {
         if (step.kind === "kill") await cluster.kill(n);
-        else if (step.kind === "stop") await cluster.stopNode(n);
+        else if (step.kind === "stop") await cluster.stopNode(n, ctx.app?.spec.stopGraceMs);
         else if (step.kind === "restart") await cluster.restart(n);
         else if (step.kind === "pause") await cluster.pause(n);
         else await cluster.resume(n);
@@ -133,6 +135,13 @@ async function runStep(ctx: RunContext, step: Step, midRun: CheckResult[]): Prom
       return;
     case "wait_until": {
       const t0 = now();
+      if (typeof step.until === "object") {
+        const { ok, detail } = await waitUntilCall(ctx, step.until, step.timeoutMs);
+        const took = Math.round(now() - t0);
+        ctx.history.record(ok ? "wait_reached" : "wait_timeout", { until: step.until.call.text, ms: took, path: step.at.path, detail });
+        ctx.progress(`${rel(ctx)}  wait until ${step.until.call.text}: ${ok ? `reached in ${took} ms` : `NOT reached within ${step.timeoutMs} ms (${detail}; continuing)`}`);
+        return;
+      }
       const ok = await waitUntil(ctx, step.until, step.timeoutMs);
       const took = Math.round(now() - t0);
       ctx.history.record(ok ? "wait_reached" : "wait_timeout", { until: step.until, ms: took, path: step.at.path });
@@ -175,7 +184,7 @@ async function waitUntil(ctx: RunContext, until: string, timeoutMs: number): Pro
   const names = [...ctx.globalNames];
   while (!ctx.signal.aborted) {
     const a = until === "pg_converged"
-      ? await pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at: dummyAt })
+      ? await pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at: dummyAt })
       : await globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names, at: dummyAt });
     if (a.verdict === "pass") return true;
     if (now() >= deadline) return false;
@@ -185,6 +194,20 @@ async function waitUntil(ctx: RunContext, until: string, timeoutMs: number): Pro
 }
 
 const dummyAt = { file: "", line: 0, column: 0, path: "" };
+
+/** Polls a call of the application under test on its nodes until every one passes, or the timeout. */
+async function waitUntilCall(ctx: RunContext, until: Extract<WaitUntilStep["until"], { kind: "call" }>, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  const deadline = now() + timeoutMs;
+  let last: CallOutcome[] = [];
+  while (!ctx.signal.aborted) {
+    const nodes = callNodes(ctx, until.nodes);
+    last = await Promise.all(nodes.map((n) => callOn(ctx, n, until.call, Math.max(500, Math.min(5000, deadline - now())), until.expect)));
+    if (last.length > 0 && last.every((o) => o.verdict === "pass")) return { ok: true, detail: describeOutcomes(until.call, last) };
+    if (now() >= deadline || last.some((o) => o.final)) break;
+    await sleep(100, ctx.signal);
+  }
+  return { ok: false, detail: describeOutcomes(until.call, last.filter((o) => o.verdict !== "pass")) };
+}
 
 /** Starts the scenario's workload on the given nodes (all at boot; one after a restart). */
 export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[]): Promise<void> {
@@ -199,4 +222,6 @@ export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[
   // Horde's registry and supervisor on each node (a restarted node rejoins the Horde cluster;
   // the keys themselves are started once, at boot, by the runner)
   await startHordeOn(ctx, nodes);
+  // a restarted node runs the application under test again (at boot the runner starts it)
+  if (ctx.app && nodes.length < ctx.cluster.names.length) await startApp(ctx, ctx.app, nodes);
 }
