@@ -70,6 +70,14 @@ describe("a Mix project as netsplit runs it", () => {
     expect(() => resolveMixProject(src(dir, { mixEnv: "dev", apps: ["other"] }))).toThrow(/other\.app does not exist: other is not compiled for MIX_ENV=dev/);
   });
 
+  it("a build whose .app is old but whose .beam files were rewritten is current (mix rewrites the .app only when modules come or go)", () => {
+    const dir = project();
+    const ebin = path.join(dir, "_build/prod/lib/jobs/ebin");
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(path.join(ebin, "jobs.app"), old, old);
+    expect(resolveMixProject(src(dir)).apps).toEqual(["jobs"]);
+  });
+
   it("a source newer than the build is stale", () => {
     const dir = project();
     writeFileSync(path.join(dir, "lib", "x.ex"), "defmodule X do\n  def y, do: 1\nend\n");

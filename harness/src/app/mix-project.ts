@@ -99,7 +99,10 @@ function buildProblem(src: MixSource, apps: readonly string[]): MixProjectProble
     if (!existsSync(appFile)) {
       return new MixProjectProblem("no_build", `${rel(appFile)} does not exist: ${app} is not compiled for MIX_ENV=${src.mixEnv}. Run \`${compileCommand(src)}\`, or set \`compile: true\``);
     }
-    if (newest && newest.mtimeMs > statSync(appFile).mtimeMs + 1) {
+    // mix rewrites the .beam of every module it recompiles, but the .app only when the module list changes
+    const ebin = path.dirname(appFile);
+    const built = Math.max(...readdirSync(ebin).map((f) => statSync(path.join(ebin, f)).mtimeMs));
+    if (newest && newest.mtimeMs > built + 1) {
       return new MixProjectProblem("stale_build", `the build of ${app} is older than ${rel(newest.file)}: run \`${compileCommand(src)}\`, or set \`compile: true\``);
     }
   }
