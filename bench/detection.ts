@@ -14,7 +14,7 @@
 import { groupsGrudge, startLocalCluster, type ClusterEvent, type StartedCluster } from "../harness/src/index.js";
 import { POLL_MS, runCheck } from "../harness/src/checks/index.js";
 import { askAll } from "../harness/src/checks/ask.js";
-import type { RunContext } from "../harness/src/runner/context.js";
+import type { RunContext } from "../harness/src/run/context.js";
 import type { Check } from "../harness/src/scenario/model.js";
 import { splitSides } from "./fault-apply.js";
 import { figure, type Figure } from "./lib/results.js";

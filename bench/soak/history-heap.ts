@@ -16,7 +16,7 @@
  *                            for a while (at the time of writing a 30 s race timer in runner/run.ts).
  */
 import { statSync } from "node:fs";
-import { History } from "../../harness/src/runner/history.js";
+import { History } from "../../harness/src/run/history.js";
 
 export interface HistoryHeap {
   entries: number;

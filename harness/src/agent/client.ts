@@ -6,6 +6,7 @@
 import net from "node:net";
 import { AgentError } from "../errors.js";
 import { encodeFrame, FrameDecoder } from "./codec.js";
+import type { AgentOpName, OpArgs, OpReply } from "./ops.js";
 
 export interface AgentEvent {
   event: string;
@@ -120,9 +121,14 @@ export class AgentClient {
     });
   }
 
-  /** Runs one op on the agent. Default timeout 10000 ms. */
-  call<T = unknown>(op: string, args: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<T> {
+  /** Runs one op on the agent (one of the table in ./ops.ts). Default timeout 10000 ms. */
+  call<T = unknown>(op: AgentOpName, args: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<T> {
     return this.send({ op, args }, timeoutMs) as Promise<T>;
+  }
+
+  /** `call` with the op's argument and reply types from ./ops.ts. Default timeout 10000 ms. */
+  request<O extends AgentOpName>(op: O, args: OpArgs<O>, timeoutMs = 10_000): Promise<OpReply<O>> {
+    return this.send({ op, args }, timeoutMs) as Promise<OpReply<O>>;
   }
 
   onEvent(listener: (e: AgentEvent) => void): () => void {

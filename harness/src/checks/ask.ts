@@ -1,4 +1,5 @@
 /** Asking every running node the same question, with a short bound per node. */
+import type { AgentOpName } from "../agent/ops.js";
 import type { RunContext } from "../run/context.js";
 import { runningNodes } from "../run/context.js";
 
@@ -10,7 +11,7 @@ export interface Answers<T> {
   silent: Map<string, string>;
 }
 
-export async function askAll<T>(ctx: RunContext, op: string, args: Record<string, unknown> = {}, nodes = runningNodes(ctx)): Promise<Answers<T>> {
+export async function askAll<T>(ctx: RunContext, op: AgentOpName, args: Record<string, unknown> = {}, nodes = runningNodes(ctx)): Promise<Answers<T>> {
   const settled = await Promise.allSettled(nodes.map((n) => ctx.cluster.agent(n).call<T>(op, args, ASK_TIMEOUT_MS)));
   // maps in cluster order, so every sentence built from them is the same from run to run
   const answers = new Map<string, T>();

@@ -3,7 +3,7 @@ import type { GlobalBlockingCheck, GlobalNamesUniqueCheck } from "../scenario/mo
 import type { RunContext } from "../run/context.js";
 import type { HistoryEntry } from "../run/history.js";
 import { askAll, silentDetail } from "./ask.js";
-import type { Checker } from "./types.js";
+import type { Attempt, Checker } from "./types.js";
 import { now } from "../util/clock.js";
 
 interface GlobalView {
@@ -19,10 +19,63 @@ function conflictNotes(ctx: RunContext, names: readonly string[]): string[] {
   });
 }
 
+/** One registered name as the agent's `global_names` op reports it. */
+interface RegisteredName {
+  printed: string;
+  text: string | null;
+  pid: string;
+}
+
+/**
+ * `names: all`, or an application under test: every `:global.registered_names()` of every node
+ * (the app registers atoms and tuples, not netsplit's strings). A written name matches a
+ * registered one by its text (`leader` = `:leader` = `"leader"`) or its printed form
+ * (`{:worker, 1}`). Each must resolve to the same pid on every node, on a node that runs.
+ */
+async function appNames(ctx: RunContext, names: "all" | readonly string[]): Promise<Attempt> {
+  const { answers, silent } = await askAll<RegisteredName[]>(ctx, "global_names");
+  if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
+  // by printed form (`Jobs.Coordinator`, `:leader`, `"leader"`); a written name may also be the text
+  const byPrinted = new Map<string, Map<string, string>>();
+  const alias = new Map<string, string>();
+  for (const [n, list] of answers) {
+    for (const r of list) {
+      if (!byPrinted.has(r.printed)) byPrinted.set(r.printed, new Map());
+      byPrinted.get(r.printed)!.set(n, r.pid);
+      if (r.text !== null && !alias.has(r.text)) alias.set(r.text, r.printed);
+    }
+  }
+  const wanted = names === "all" ? [...byPrinted.keys()].sort() : names.map((n) => (byPrinted.has(n) ? n : alias.get(n) ?? n));
+  if (wanted.length === 0) return { verdict: "pass", detail: `no :global name is registered on any of the ${answers.size} nodes, so none is duplicated`, data: {} };
+  const byKey = byPrinted;
+  const running = new Set(ctx.cluster.running());
+  const problems: string[] = [];
+  const data: Record<string, Record<string, string | null>> = {};
+  for (const name of wanted) {
+    const seen = byKey.get(name) ?? new Map<string, string>();
+    const byNode = new Map([...answers.keys()].map((n) => [n, seen.get(n) ?? null]));
+    data[name] = Object.fromEntries(byNode);
+    const pids = new Set(byNode.values());
+    if (pids.size > 1) {
+      const groups = [...pids].map((p) => `${[...byNode].filter(([, q]) => q === p).map(([n]) => n).join(", ")} → ${p ?? "nothing"}`);
+      problems.push(`${name} resolves differently: ${groups.join("; ")}`);
+    } else {
+      const pid = [...pids][0] ?? null;
+      const home = pid?.split("@")[0]?.replace(/^<?/, "");
+      if (pid === null) problems.push(`${name} is registered nowhere`);
+      else if (home && ctx.cluster.names.includes(home) && !running.has(home)) problems.push(`${name} resolves to ${pid}, on ${home}, which is not running`);
+    }
+  }
+  const shown = wanted.length > 8 ? `${wanted.slice(0, 8).join(", ")} and ${wanted.length - 8} more` : wanted.join(", ");
+  if (problems.length === 0) return { verdict: "pass", detail: `${wanted.length === 1 ? "" : `${wanted.length} :global names (`}${shown}${wanted.length === 1 ? "" : ")"} resolve to one pid on all ${answers.size} nodes`, data };
+  return { verdict: "fail", detail: problems.join("; "), data };
+}
+
 export const globalNamesUnique: Checker<GlobalNamesUniqueCheck> = {
   name: "global.names_unique",
   converges: true,
   async attempt(ctx, check) {
+    if (check.names === "all" || ctx.app !== undefined) return appNames(ctx, check.names);
     const { answers, silent } = await askAll<GlobalView>(ctx, "global_view", { names: check.names });
     if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
     const alive = new Set([...answers.values()].flatMap((v) => v.holders.map((h) => h.pid)));

@@ -51,34 +51,34 @@ describe("horde checks", () => {
   it("are skipped with the reason when Horde is not available, at once, even with a long within", async () => {
     const ctx = fakeCtx(() => { throw new Error("must not ask"); }, { hordeUnavailable: "Horde.Registry is not loaded on n1: no Horde code path was given" });
     for (const name of ["horde.unique", "horde.no_loss"] as const) {
-      const r = await runCheck(ctx, { name, withinMs: 60_000, at }, false);
+      const r = await runCheck(ctx, { name, withinMs: 60_000, registry: undefined, supervisor: undefined, at }, false);
       expect(r).toMatchObject({ verdict: "skipped", attempts: 1, detail: "Horde is not available (Horde.Registry is not loaded on n1: no Horde code path was given)" });
     }
   });
 
   it("are unknown without a Horde workload", async () => {
-    const r = await runCheck(fakeCtx(() => clean.n1!, { keys: 0 }), { name: "horde.unique", withinMs: 5000, at }, false);
+    const r = await runCheck(fakeCtx(() => clean.n1!, { keys: 0 }), { name: "horde.unique", withinMs: 5000, registry: undefined, supervisor: undefined, at }, false);
     expect(r).toMatchObject({ verdict: "unknown", attempts: 1, detail: "the scenario has no Horde workload to observe (add workload.horde)" });
   });
 
   it("pass on a recorded clean census", async () => {
-    const r = await runCheck(fakeCtx((n) => clean[n]!), { name: "horde.unique", withinMs: 0, at }, false);
+    const r = await runCheck(fakeCtx((n) => clean[n]!), { name: "horde.unique", withinMs: 0, registry: undefined, supervisor: undefined, at }, false);
     expect(r.verdict).toBe("pass");
     expect(r.detail).toBe("all 10 keys have one live worker that the lookups of all 5 nodes find");
   });
 
   it("retry until the census is clean: the recorded post-heal census, then a clean one", async () => {
     const ctx = fakeCtx((n, k) => (k <= 2 ? afterHeal[n]! : clean[n]!));
-    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 5000, at }, false);
+    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 5000, registry: undefined, supervisor: undefined, at }, false);
     expect(r).toMatchObject({ verdict: "pass", attempts: 3 });
   });
 
   it("fail with the anomalies when the census stays broken", async () => {
     const ctx = fakeCtx((n) => afterHeal[n]!);
-    const unique = await runCheck(ctx, { name: "horde.unique", withinMs: 120, at }, false);
+    const unique = await runCheck(ctx, { name: "horde.unique", withinMs: 120, registry: undefined, supervisor: undefined, at }, false);
     expect(unique.verdict).toBe("fail");
     expect(unique.detail).toMatch(/^10 of 10 keys are not unique \(two live: 2, alive but unregistered: 5, registered but dead: 6, lookups disagree: 7, missing: 1\)/);
-    const noLoss = await runCheck(ctx, { name: "horde.no_loss", withinMs: 0, at }, false);
+    const noLoss = await runCheck(ctx, { name: "horde.no_loss", withinMs: 0, registry: undefined, supervisor: undefined, at }, false);
     expect(noLoss.detail).toMatch(/^1 of 10 keys have no live worker: k4/);
     const data = unique.data as { keys: Record<string, { live: string[]; registered: Record<string, string | null>; anomalies: string[] }> };
     expect(data.keys["k4"]!.anomalies).toEqual(["missing", "registered_dead", "lookups_disagree"]);
@@ -90,7 +90,7 @@ describe("horde checks", () => {
       if (n === "n3") throw new Error("agent of n3 did not answer horde_census within 2000 ms");
       return clean[n]!;
     });
-    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 0, at }, false);
+    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 0, registry: undefined, supervisor: undefined, at }, false);
     expect(r).toMatchObject({ verdict: "unknown" });
     expect(r.detail).toMatch(/^cannot decide: could not ask n3: agent of n3 did not answer/);
   });

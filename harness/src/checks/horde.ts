@@ -6,7 +6,8 @@
  */
 import { allHordeKeys, analyzeCensus, type CensusAnalysis, type NodeCensus } from "../horde/census.js";
 import { noLossVerdict, uniqueVerdict, type HordeVerdict, type VerdictInput } from "../horde/verdict.js";
-import type { WithinCheck } from "../scenario/model.js";
+import type { HordeCheck } from "../scenario/model.js";
+import { moduleInPaths } from "../app/mix-project.js";
 import type { RunContext } from "../run/context.js";
 import { askAll } from "./ask.js";
 import type { Attempt, Checker } from "./types.js";
@@ -29,14 +30,28 @@ async function decideWith(ctx: RunContext, decide: (input: VerdictInput) => Hord
   return { verdict: v.verdict, detail: v.detail, data: v.data };
 }
 
-export const hordeUnique: Checker<WithinCheck<"horde.unique">> = {
+/**
+ * `registry:`/`supervisor:` name the application's own Horde modules. Skipped, with the reason,
+ * when the application has no Horde; reading a user's registry is not built yet, which is
+ * reported as unknown (never a pass).
+ */
+function userHorde(ctx: RunContext, check: HordeCheck<"horde.unique" | "horde.no_loss">): Attempt | undefined {
+  if (check.registry === undefined && check.supervisor === undefined) return undefined;
+  const paths = ctx.app?.codePaths ?? [];
+  if (!moduleInPaths("Elixir.Horde.Registry", paths)) {
+    return { verdict: "skipped", final: true, detail: `Horde is not available: the application under test has no Horde (no Elixir.Horde.Registry.beam in its code paths), so ${check.registry ?? check.supervisor} cannot be a Horde registry here` };
+  }
+  return { verdict: "unknown", final: true, detail: `checking the application's own Horde registry (${check.registry ?? check.supervisor}) is not supported by this version of netsplit yet` };
+}
+
+export const hordeUnique: Checker<HordeCheck<"horde.unique">> = {
   name: "horde.unique",
   converges: true,
-  attempt: (ctx) => decideWith(ctx, uniqueVerdict),
+  attempt: async (ctx, check) => userHorde(ctx, check) ?? decideWith(ctx, uniqueVerdict),
 };
 
-export const hordeNoLoss: Checker<WithinCheck<"horde.no_loss">> = {
+export const hordeNoLoss: Checker<HordeCheck<"horde.no_loss">> = {
   name: "horde.no_loss",
   converges: true,
-  attempt: (ctx) => decideWith(ctx, noLossVerdict),
+  attempt: async (ctx, check) => userHorde(ctx, check) ?? decideWith(ctx, noLossVerdict),
 };

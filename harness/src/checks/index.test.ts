@@ -136,7 +136,7 @@ describe("runCheck", () => {
 
   it("stops at once on skipped (Horde unavailable), even with a long `within`", async () => {
     const ctx = fakeCtx({ answer: meshView, hordeUnavailable: "Horde is not loaded" });
-    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 60_000, at }, false);
+    const r = await runCheck(ctx, { name: "horde.unique", withinMs: 60_000, registry: undefined, supervisor: undefined, at }, false);
     expect(r).toMatchObject({ verdict: "skipped", attempts: 1, detail: "Horde is not available (Horde is not loaded)" });
   });
 

@@ -9,6 +9,7 @@ import { now } from "../util/clock.js";
 import { clusterMesh, clusterSees } from "./cluster.js";
 import { globalBlocking, globalNamesUnique } from "./global.js";
 import { hordeNoLoss, hordeUnique } from "./horde.js";
+import { invariant } from "./invariant.js";
 import { pgConverged, pgPartitioned } from "./pg.js";
 import type { Attempt, Checker, CheckResult } from "./types.js";
 
@@ -17,7 +18,7 @@ export type { CheckResult, Verdict } from "./types.js";
 export const POLL_MS = 50;
 
 const CHECKERS = new Map<string, Checker>(
-  [clusterMesh, clusterSees, pgConverged, pgPartitioned, globalNamesUnique, globalBlocking, hordeUnique, hordeNoLoss].map((c) => [c.name, c as Checker]),
+  [clusterMesh, clusterSees, pgConverged, pgPartitioned, globalNamesUnique, globalBlocking, hordeUnique, hordeNoLoss, invariant].map((c) => [c.name, c as Checker]),
 );
 
 async function attempt(ctx: RunContext, checker: Checker, check: Check): Promise<Attempt> {

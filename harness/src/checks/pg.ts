@@ -1,5 +1,5 @@
 /** `pg.converged` and `pg.partitioned`: each node's view of the workload's :pg groups. */
-import type { WithinCheck } from "../scenario/model.js";
+import type { PgCheck } from "../scenario/model.js";
 import type { RunContext } from "../run/context.js";
 import { askAll, silentDetail } from "./ask.js";
 import type { Attempt, Checker } from "./types.js";
@@ -15,7 +15,36 @@ interface GroupView {
 
 type Snapshot = { groups: { scope: string; group: string }[]; views: Map<string, GroupView[]> };
 
-async function snapshot(ctx: RunContext): Promise<Snapshot | Attempt> {
+/** What a pg check observes: the app's own scope (`scope:`, `groups:`), or the workload's groups. */
+type AnyPgCheck = PgCheck<"pg.converged" | "pg.partitioned">;
+
+interface AppGroupView {
+  group: string;
+  text: string | null;
+  members: string[];
+  local: string[];
+}
+
+/** The app's groups in `scope`: each node's `pg_app_view`, keyed by the group's text (atom, string) or printed form. */
+async function appSnapshot(ctx: RunContext, scope: string, groups: "all" | readonly string[]): Promise<Snapshot | Attempt> {
+  const { answers, silent } = await askAll<AppGroupView[]>(ctx, "pg_app_view", { scope, groups: groups === "all" ? "all" : [...groups] });
+  if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
+  const views = new Map<string, GroupView[]>();
+  const seen = new Map<string, { scope: string; group: string }>();
+  for (const [n, vs] of answers) {
+    views.set(n, vs.map((v) => {
+      const group = v.text ?? v.group;
+      seen.set(group, { scope, group });
+      return { scope, group, members: v.members, local: v.local };
+    }));
+  }
+  const listed = groups === "all" ? [...seen.values()].sort((a, b) => a.group.localeCompare(b.group)) : groups.map((group) => ({ scope, group }));
+  if (listed.length === 0) return { verdict: "unknown", detail: `no node has a group in the :pg scope ${scope} (name the groups with groups: [...] to require them)` };
+  return { groups: listed, views };
+}
+
+async function snapshot(ctx: RunContext, check: AnyPgCheck): Promise<Snapshot | Attempt> {
+  if (check.scope !== undefined) return appSnapshot(ctx, check.scope, check.groups);
   const groups = uniqueGroups(ctx);
   if (groups.length === 0) return { verdict: "unknown", detail: "the scenario has no pg workload to observe (add workload.pg)" };
   const { answers, silent } = await askAll<GroupView[]>(ctx, "pg_view", { groups });
@@ -57,11 +86,11 @@ function viewData(snap: Snapshot) {
   return Object.fromEntries([...snap.views].map(([n, vs]) => [n, Object.fromEntries(vs.map((v) => [key(v), v.members?.length ?? 0]))]));
 }
 
-export const pgConverged: Checker<WithinCheck<"pg.converged">> = {
+export const pgConverged: Checker<PgCheck<"pg.converged">> = {
   name: "pg.converged",
   converges: true,
-  async attempt(ctx) {
-    const snap = await snapshot(ctx);
+  async attempt(ctx, check) {
+    const snap = await snapshot(ctx, check);
     if (!("views" in snap)) return snap;
     const nodes = [...snap.views.keys()];
     const problems: string[] = [];
@@ -85,13 +114,13 @@ export const pgConverged: Checker<WithinCheck<"pg.converged">> = {
   },
 };
 
-export const pgPartitioned: Checker<WithinCheck<"pg.partitioned">> = {
+export const pgPartitioned: Checker<PgCheck<"pg.partitioned">> = {
   name: "pg.partitioned",
   converges: true,
-  async attempt(ctx) {
+  async attempt(ctx, check) {
     const sides = ctx.sides;
     if (!sides) return { verdict: "unknown", final: true, detail: "no partition with clean sides is in force, so there are no sides to compare (use it after a groups/isolate/halves partition)" };
-    const snap = await snapshot(ctx);
+    const snap = await snapshot(ctx, check);
     if (!("views" in snap)) return snap;
     const problems: string[] = [];
     for (const g of snap.groups) {

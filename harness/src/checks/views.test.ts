@@ -87,7 +87,7 @@ const local = (n: string) => [M(n, 1), M(n, 2)];
 
 describe("pg.converged", () => {
   it("passes when every node sees exactly the live members", async () => {
-    const a = await pgConverged.attempt(ctx({ pg: { n1: { members: all, local: local("n1") }, n2: { members: all, local: local("n2") }, n3: { members: all, local: local("n3") } } }), { name: "pg.converged", withinMs: 0, at });
+    const a = await pgConverged.attempt(ctx({ pg: { n1: { members: all, local: local("n1") }, n2: { members: all, local: local("n2") }, n3: { members: all, local: local("n3") } } }), { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at });
     expect(a).toMatchObject({ verdict: "pass", detail: "all 3 running nodes see the same live members (demo/workers: 6)" });
   });
 
@@ -97,7 +97,7 @@ describe("pg.converged", () => {
       n1: { members: all, local: local("n1") },
       n2: { members: [...all, ghost], local: local("n2") },
       n3: { members: local("n3"), local: local("n3") },
-    } }), { name: "pg.converged", withinMs: 0, at });
+    } }), { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at });
     expect(a.verdict).toBe("fail");
     expect(a.detail).toContain("n2 sees 7 of 6 live members of demo/workers (plus 1 that are not live: 1 on n4)");
     expect(a.detail).toContain("n3 sees 2 of 6 live members of demo/workers (missing 2 on n1, 2 on n2)");
@@ -105,16 +105,16 @@ describe("pg.converged", () => {
   });
 
   it("is unknown when a node reports an error for the group, or the scenario has no pg workload", async () => {
-    const err = await pgConverged.attempt(ctx({ pg: { n1: { members: all, local: local("n1") }, n2: { error: 'pg scope "demo" is not running on n2@127.0.0.1' }, n3: { members: all } } }), { name: "pg.converged", withinMs: 0, at });
+    const err = await pgConverged.attempt(ctx({ pg: { n1: { members: all, local: local("n1") }, n2: { error: 'pg scope "demo" is not running on n2@127.0.0.1' }, n3: { members: all } } }), { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at });
     expect(err).toMatchObject({ verdict: "unknown", detail: 'n2: pg scope "demo" is not running on n2@127.0.0.1' });
-    const none = await pgConverged.attempt(ctx({ groups: [] }), { name: "pg.converged", withinMs: 0, at });
+    const none = await pgConverged.attempt(ctx({ groups: [] }), { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at });
     expect(none.verdict).toBe("unknown");
     expect(none.detail).toContain("no pg workload");
   });
 });
 
 describe("pg.partitioned", () => {
-  const check = { name: "pg.partitioned", withinMs: 0, at } as const;
+  const check = { name: "pg.partitioned", withinMs: 0, scope: undefined, groups: "all", at } as const;
   const sides = [["n1", "n2"], ["n3"]];
   const own = { n1: { members: [...local("n1"), ...local("n2")], local: local("n1") }, n2: { members: [...local("n1"), ...local("n2")], local: local("n2") }, n3: { members: local("n3"), local: local("n3") } };
 

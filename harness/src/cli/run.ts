@@ -7,6 +7,7 @@ import { UsageError } from "../errors.js";
 import { writeSummary } from "../report/index.js";
 import { runScenario } from "../runner/run.js";
 import { isRuntimeName, RUNTIME_NAMES } from "../runtime/registry.js";
+import { preflightApp } from "../app/preflight.js";
 import { formatIssue } from "../scenario/issues.js";
 import { hordePathFromEnv, parseHordePath, HORDE_PATH_ENV } from "../horde/supply.js";
 import { loadScenarioFile } from "../scenario/load.js";
@@ -68,8 +69,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   let invalid = 0;
   for (const file of scenarioFiles(positionals)) {
     const loaded = await loadScenarioFile(file);
-    if (loaded.ok) scenarios.push(loaded.scenario);
-    else {
+    // the application under test: a missing _build or an unknown module is found before any boot
+    const appIssues = loaded.ok ? preflightApp(loaded.scenario) : [];
+    if (loaded.ok && appIssues.length === 0) scenarios.push(loaded.scenario);
+    else if (loaded.ok) {
+      invalid++;
+      for (const issue of appIssues) io.err(`${formatIssue(issue)}\n`);
+    } else {
       invalid++;
       for (const issue of loaded.errors) io.err(`${formatIssue(issue)}\n`);
     }

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario/model.js";
 import type { FaultState } from "./fault-state.js";
 import type { History } from "./history.js";
 import type { Rng } from "./rng.js";
+import type { PreparedApp } from "../app/prepare.js";
 
 export interface RunContext extends FaultState {
   readonly scenario: Scenario;
@@ -21,6 +22,8 @@ export interface RunContext extends FaultState {
   readonly globalNames: Set<string>;
   /** Why Horde checks cannot run, or null when Horde is available. */
   readonly hordeUnavailable: string | null;
+  /** The application under test (`cluster.app`), resolved for this run; undefined without one. */
+  readonly app: PreparedApp | undefined;
   /** Set when the run must stop (time limit, interrupt). */
   readonly signal: AbortSignal;
 }

@@ -68,6 +68,9 @@ export interface EventFields {
   interrupted: Record<string, never>;
   global_register: { node: string; name: string; outcome?: Record<string, unknown>; error?: string; workload?: true };
   workload_ready: Record<string, never>;
+  app_started: { node: string; apps: readonly string[]; started: unknown; ms: number };
+  app_failed: { node: string; error: string };
+  app_ready: { nodes: readonly string[]; ms: number };
   horde_skipped: { reason: string };
   horde_start: { node: string; index: number; outcome: Record<string, unknown> };
   horde_spawn: { node: string; index: number; keys: number; outcome: Record<string, number> };
@@ -79,8 +82,8 @@ export interface EventFields {
   step_start: { kind: string; path: string; line: number };
   step_end: { kind: string; path: string; duration_ms: number };
   fault: FaultFields;
-  wait_reached: { until: string; ms: number; path: string };
-  wait_timeout: { until: string; ms: number; path: string };
+  wait_reached: { until: string; ms: number; path: string; detail?: string };
+  wait_timeout: { until: string; ms: number; path: string; detail?: string };
   log: { message: string };
   check: { result: CheckResult };
   final_heal: { resumed: string[] };

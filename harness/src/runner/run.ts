@@ -2,9 +2,10 @@
  * Runs one scenario end to end, as named phases a reader can follow:
  *
  *   prepare ─▶ boot ─▶ workloads ─▶ timeline ─▶ final heal ─▶ checks ─▶ cleanup ─▶ report
- *   run dir,   cluster,  pg, global,  the steps   network       final     recorders, results.json,
- *   history,   events,   Horde;       (faults,    healed,       checks    probes,    report.md,
- *   limits     recorders converged    waits, …)   nodes resumed           cluster    junit, html
+ *   run dir,   app,      app under   the steps   network       final     recorders, results.json,
+ *   history,   cluster,  test; pg,   (faults,    healed,       checks    probes,    report.md,
+ *   limits     events,   global,     waits, …)   nodes resumed           cluster    junit, html
+ *              recorders Horde; converged
  *
  * The history is written as things happen, each phase's duration too (a `phase` entry, shown
  * in report.md: where the run's time went). A phase that fails skips the phases up to cleanup;
@@ -21,7 +22,7 @@ import type { PhaseName } from "../run/events.js";
 import { History, HISTORY_VERSION } from "../run/history.js";
 import { rel } from "../run/progress.js";
 import { randomSeed, seededRng } from "../run/rng.js";
-import type { StartedCluster } from "../runtime/cluster.js";
+import type { NodeIdentity, StartedCluster } from "../runtime/cluster.js";
 import { onInterrupt } from "../runtime/reaper.js";
 import { startCluster, type RuntimeName } from "../runtime/registry.js";
 import type { Scenario } from "../scenario/model.js";
@@ -30,7 +31,7 @@ import { untilAborted } from "./abort.js";
 import { runDirFor } from "./run-dir.js";
 import { runSteps } from "./steps.js";
 import { describeEvent, injectedHarnessFault, watchHarnessParts } from "./watch.js";
-import { setupWorkload } from "./workload.js";
+import { prepareRunApp, setupWorkload, startAppOnEveryNode } from "./workload.js";
 
 export { runDirFor } from "./run-dir.js";
 
@@ -85,7 +86,7 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
   const run = prepare(scenario, options);
   try {
     const ctx = await phase(run, "boot", () => boot(run));
-    await phase(run, "workloads", () => untilAborted(setupWorkload(ctx), run.abort.signal));
+    await phase(run, "workloads", () => untilAborted(workloads(ctx), run.abort.signal));
     await phase(run, "timeline", () => timeline(run, ctx));
     await phase(run, "final_heal", () => untilAborted(finalHeal(ctx), run.abort.signal));
     await phase(run, "checks", () => finalChecks(run, ctx));
@@ -151,9 +152,10 @@ function stopRun(run: Run, cause: string, fields: { part?: string; node?: string
   run.abort.abort();
 }
 
-/** Starts the cluster, records it, builds the run context and starts the recorders. */
+/** Resolves the application under test, starts the cluster, records it, builds the run context and starts the recorders. */
 async function boot(run: Run): Promise<RunContext> {
   const { scenario, history, progress } = run;
+  const app = await prepareRunApp(scenario, run.runDir);
   const starting = startCluster(run.runtime, {
     progress,
     nodes: scenario.cluster.nodes,
@@ -166,7 +168,11 @@ async function boot(run: Run): Promise<RunContext> {
     reconnect: scenario.cluster.reconnect,
     bootTimeoutMs: scenario.cluster.bootTimeoutMs,
     logDir: path.join(run.runDir, "logs"),
-    extraCodePaths: run.extraCodePaths,
+    extraCodePaths: [...run.extraCodePaths, ...(app?.codePaths ?? [])],
+    formation: scenario.cluster.formation,
+    ...(app ? { nodeEnv: (n: NodeIdentity) => app.prepareNode(n), mounts: app.mounts } : {}),
+    // release: / command: apps start their nodes themselves (runtime/app-process.ts)
+    ...(app && app.spec.source.kind !== "mix" ? { appProcess: { app: app.spec.source, dirOf: app.dirOf } } : {}),
   });
   // a boot that outlives the run's time limit is abandoned, and stopped whenever it ends
   const c = await untilAborted(starting, run.abort.signal, () => void starting.then((s) => s.stop(), () => undefined));
@@ -180,6 +186,7 @@ async function boot(run: Run): Promise<RunContext> {
     globalNames: new Set(scenario.workload.globalNames.map((g) => g.name)),
     hordeUnavailable: await hordeUnavailable(c, run.extraCodePaths, scenario.workload.horde.length > 0),
     signal: run.abort.signal,
+    app,
   };
   run.ctx = ctx;
   c.on((e) => {
@@ -191,6 +198,12 @@ async function boot(run: Run): Promise<RunContext> {
   });
   run.recorders = startRecorders(ctx);
   return ctx;
+}
+
+/** The application under test (when the scenario has one), then the scenario's workload, both ready before the timeline. */
+async function workloads(ctx: RunContext): Promise<void> {
+  if (ctx.app) await startAppOnEveryNode(ctx, ctx.app);
+  await setupWorkload(ctx);
 }
 
 /** The scenario's steps. A step stuck on a call with no answer (a hung container engine) cannot outlive the run's time limit or a failed part. */

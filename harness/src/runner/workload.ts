@@ -8,6 +8,10 @@ import { pgConverged } from "../checks/pg.js";
 import { GLOBAL_REGISTER_TIMEOUT_MS } from "../faults/kinds/global-register.js";
 import type { HowApplied } from "../faults/kinds/index.js";
 import { spawnHordeKeys, startHordeOn } from "../horde/workload.js";
+import { prepareApp, portNames, type PreparedApp } from "../app/prepare.js";
+import { startApp } from "../app/start.js";
+import type { Scenario } from "../scenario/model.js";
+import { freePorts } from "../util/ports.js";
 import type { RunContext } from "../run/context.js";
 import { rel } from "../run/progress.js";
 import { now } from "../util/clock.js";
@@ -27,7 +31,7 @@ export async function setupWorkload(ctx: RunContext): Promise<void> {
   await spawnHordeKeys(ctx);
   // the timeline starts from a converged workload, so what the checks see comes from the faults
   const at = { file: "", line: 0, column: 0, path: "" };
-  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, at }));
+  if (workload.pg.length > 0) await untilPass(() => pgConverged.attempt(ctx, { name: "pg.converged", withinMs: 0, scope: undefined, groups: "all", at }));
   if (ctx.globalNames.size > 0) await untilPass(() => globalNamesUnique.attempt(ctx, { name: "global.names_unique", withinMs: 0, names: [...ctx.globalNames], at }));
   ctx.history.record("workload_ready", {});
   const horde = workload.horde.length === 0 ? "" : ctx.hordeUnavailable ? ", Horde skipped: Horde is not available" : `, ${workload.horde.reduce((s, h) => s + h.keys, 0)} Horde keys`;
@@ -56,9 +60,29 @@ export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[
   // Horde's registry and supervisor on each node (a restarted node rejoins the Horde cluster;
   // the keys themselves are started once, at boot, by the runner)
   await startHordeOn(ctx, nodes);
+  // a restarted node runs the application under test again (at boot the runner starts it)
+  if (ctx.app && nodes.length < ctx.cluster.names.length) await startApp(ctx, ctx.app, nodes);
 }
 
 /** How a fault is applied on this run: under `path`, restarted nodes getting their workload again. */
 export function howApplied(ctx: RunContext, path: string, nemesis: boolean): HowApplied {
   return { path, nemesis, startWorkloadOn: (nodes) => setupNodeWorkload(ctx, nodes) };
+}
+
+/** Resolves the scenario's application under test for this run (ports for `{port:NAME}` included). */
+export async function prepareRunApp(scenario: Scenario, runDir: string): Promise<PreparedApp | undefined> {
+  const spec = scenario.cluster.app;
+  if (!spec) return undefined;
+  const names = portNames(spec);
+  const free = names.length ? await freePorts("127.0.0.1", names.length * scenario.cluster.nodes.length) : [];
+  const ports = new Map(scenario.cluster.nodes.flatMap((n, i) => names.map((p, j) => [`${n}/${p}`, free[i * names.length + j]!] as const)));
+  return prepareApp(spec, runDir, (node, name) => ports.get(`${node}/${name}`)!);
+}
+
+/** Starts the application under test on every node and waits until it is ready. */
+export async function startAppOnEveryNode(ctx: RunContext, app: PreparedApp): Promise<void> {
+  const t0 = now();
+  const what = app.mix ? `${app.mix.apps.join(", ")} (mix, ${app.mix.mixEnv})` : app.spec.source.kind;
+  await startApp(ctx, app, ctx.cluster.names);
+  ctx.progress(`${rel(ctx)}  application under test ${what} started and ready on ${ctx.cluster.names.length} nodes in ${Math.round(now() - t0)} ms${app.spec.ready ? ` (${app.spec.ready.call.text})` : ""}`);
 }

@@ -54,3 +54,15 @@ export interface ClusterBackend {
   /** Stops every node instance, Toxiproxy and whatever else it created. Idempotent; never throws. */
   stop(): Promise<void>;
 }
+
+/** Who a node is in its cluster: what its environment and its application's templates are made from. */
+export interface NodeIdentity {
+  readonly name: string;
+  readonly fullName: string;
+  /** 1-based position in the cluster. */
+  readonly index: number;
+  readonly distPort: number;
+  /** Every node of the cluster, short names in cluster order. */
+  readonly names: readonly string[];
+  readonly fullNameOf: (name: string) => string;
+}

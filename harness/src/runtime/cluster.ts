@@ -19,7 +19,8 @@ import { NetsplitError, UsageError } from "../errors.js";
 import { LinkFaults } from "../faults/link-faults.js";
 import { allProxies } from "../faults/links.js";
 import type { StartedToxiproxyServer } from "../toxiproxy/server.js";
-import type { ClusterBackend, NodeInstance } from "./backend.js";
+import type { ClusterBackend, NodeIdentity, NodeInstance } from "./backend.js";
+import type { AppProcessOptions } from "./app-process.js";
 import type { KernelFlags } from "./node-process.js";
 import { onInterrupt } from "./reaper.js";
 import { now } from "../util/clock.js";
@@ -42,7 +43,30 @@ export interface ClusterOptions {
   extraCodePaths: readonly string[];
   /** Path of toxiproxy-server. Default: `TOXIPROXY_SERVER`, then `.netsplit/tools/bin`, then PATH. */
   toxiproxyServer: string;
+  /**
+   * Extra environment of a node's BEAM (an application under test's `env:`), called right
+   * before each boot of the node. netsplit's own variables (NETSPLIT_*, HOME) always win.
+   */
+  nodeEnv: (node: NodeIdentity) => Record<string, string>;
+  /** Host folders every node reaches at the same path (docker: bind mounts; local: nothing to do). */
+  mounts: readonly { path: string; writable: boolean }[];
+  /**
+   * Who forms the cluster: "netsplit" (default: the agents dial their peers at boot and the boot
+   * waits for the full mesh) or "app" (nobody dials for the app; the boot does not wait for a mesh).
+   */
+  formation: "netsplit" | "app";
+  /**
+   * The nodes are an application that starts itself (local runtime only): `{ app: { kind:
+   * "release", releaseDir } }` runs the release's own `bin/<name> start` per node, `{ app: { kind:
+   * "command", command, cwd } }` runs that command per node (`render` fills its placeholders).
+   * netsplit's agent and routing go in through ERL_AFLAGS and NETSPLIT_* variables
+   * (runtime/app-process.ts). Default: netsplit's own `erl` nodes.
+   */
+  appProcess: AppProcessOptions;
 }
+
+/** Who a node is, for `nodeEnv`. */
+export type { NodeIdentity } from "./backend.js";
 
 export type NodeState = "running" | "paused" | "stopped" | "killed";
 
@@ -92,6 +116,10 @@ export interface ClusterSetup {
   runId: string;
   cookie: string;
   secret: string;
+  nodeEnv: ((node: NodeIdentity) => Record<string, string>) | undefined;
+  mounts: readonly { path: string; writable: boolean }[];
+  formation: "netsplit" | "app";
+  appProcess: AppProcessOptions | undefined;
 }
 
 /** Validates the options and draws the run's id, cookie and control secret. */
@@ -109,6 +137,10 @@ export function clusterSetup(options: Partial<ClusterOptions> & Pick<ClusterOpti
     runId: `netsplit-${randomBytes(6).toString("hex")}`,
     cookie: randomBytes(24).toString("hex"),
     secret: randomBytes(32).toString("hex"),
+    nodeEnv: options.nodeEnv,
+    mounts: [...(options.mounts ?? [])],
+    formation: options.formation ?? "netsplit",
+    appProcess: options.appProcess,
   };
 }
 
@@ -140,6 +172,7 @@ export class StartedCluster implements AsyncDisposable {
   /** The run's random distribution cookie (for `netsplit up`'s remote shells). */
   readonly cookie: string;
   readonly runId: string;
+  readonly formation: "netsplit" | "app";
   private readonly secret: string;
   private readonly bootTimeoutMs: number;
   private readonly instances = new Map<string, NodeInstance>();
@@ -160,6 +193,7 @@ export class StartedCluster implements AsyncDisposable {
     this.reconnectMs = setup.reconnectMs;
     this.cookie = setup.cookie;
     this.runId = setup.runId;
+    this.formation = setup.formation;
     this.secret = setup.secret;
     this.bootTimeoutMs = setup.bootTimeoutMs;
     this.faults = new LinkFaults(backend.toxiproxy.api, this.names);
@@ -184,8 +218,11 @@ export class StartedCluster implements AsyncDisposable {
   /** @internal Starts every node, asks each to connect to all, waits for the full mesh. */
   async boot(bootStart: number): Promise<void> {
     await Promise.all(this.names.map((n) => this.launch(n)));
-    await Promise.all(this.names.map((n) => this.agent(n).call("connect_all")));
-    await this.waitForMesh(Math.max(1000, this.bootTimeoutMs - (now() - bootStart)));
+    // formation: app — meshing is the application's job; the runner waits for it once the app runs
+    if (this.formation === "netsplit") {
+      await Promise.all(this.names.map((n) => this.agent(n).call("connect_all")));
+      await this.waitForMesh(Math.max(1000, this.bootTimeoutMs - (now() - bootStart)));
+    }
     this.bootMs = now() - bootStart;
   }
 
@@ -363,7 +400,7 @@ export class StartedCluster implements AsyncDisposable {
     await this.serial(name, async () => {
       this.agents.get(name)?.close();
       await this.launch(name);
-      await this.agent(name).call("connect_all");
+      if (this.formation === "netsplit") await this.agent(name).call("connect_all");
     });
   }
 

@@ -10,11 +10,12 @@ import { proxyName } from "../faults/links.js";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../toxiproxy/server.js";
 import { reserveFixedPorts, type PortReservation } from "../util/ports.js";
 import type { ClusterBackend, NodeExit, NodeInstance } from "./backend.js";
-import { bootCluster, clusterSetup, type ClusterOptions, type StartedCluster } from "./cluster.js";
+import { bootCluster, clusterSetup, type ClusterOptions, type NodeIdentity, type StartedCluster } from "./cluster.js";
 import { sweepLeftovers } from "./reaper.js";
 import { now } from "../util/clock.js";
 import { removeNodeHome } from "./node-home.js";
-import { sendRoutes, startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
+import { appLaunch, checkAppProcess, type AppProcessOptions } from "./app-process.js";
+import { sendRoutes, signalNode, startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
 
 export const LOCAL_HOST = "127.0.0.1";
 
@@ -29,6 +30,10 @@ export interface LocalBackendOptions {
   extraCodePaths: readonly string[];
   logDir?: string;
   toxiproxyServer?: string;
+  nodeEnv?: ((node: NodeIdentity) => Record<string, string>) | undefined;
+  formation?: "netsplit" | "app";
+  /** The nodes are an application's release or command, not netsplit's own `erl` (app-process.ts). */
+  appProcess?: AppProcessOptions | undefined;
 }
 
 class LocalNode implements NodeInstance {
@@ -47,25 +52,25 @@ class LocalNode implements NodeInstance {
   }
 
   async kill(): Promise<void> {
-    this.proc.child.kill("SIGKILL");
+    signalNode(this.proc.child, "SIGKILL");
     await this.proc.exited;
   }
 
   async stop(graceMs: number): Promise<void> {
-    this.proc.child.kill("SIGCONT");
-    this.proc.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.proc.child.kill("SIGKILL"), graceMs);
+    signalNode(this.proc.child, "SIGCONT");
+    signalNode(this.proc.child, "SIGTERM");
+    const timer = setTimeout(() => signalNode(this.proc.child, "SIGKILL"), graceMs);
     await this.proc.exited;
     clearTimeout(timer);
   }
 
   pause(): Promise<void> {
-    this.proc.child.kill("SIGSTOP");
+    signalNode(this.proc.child, "SIGSTOP");
     return Promise.resolve();
   }
 
   resume(): Promise<void> {
-    this.proc.child.kill("SIGCONT");
+    signalNode(this.proc.child, "SIGCONT");
     return Promise.resolve();
   }
 }
@@ -95,6 +100,8 @@ export class LocalBackend implements ClusterBackend {
    */
   static async start(options: LocalBackendOptions): Promise<LocalBackend> {
     const { names, logDir } = options;
+    // a release built for another OTP, a missing start script: said before anything starts
+    if (options.appProcess) checkAppProcess(options.appProcess.app);
     // below the ephemeral range, so the proxies' port-0 listeners cannot take them first;
     // reserved, so another run cannot take them either (even while a killed node is down)
     const reservation = await reserveFixedPorts(LOCAL_HOST, names.length);
@@ -103,7 +110,9 @@ export class LocalBackend implements ClusterBackend {
     const booting = new Map<string, Promise<RunningNodeProcess>>();
     let toxiproxy: StartedToxiproxyServer | undefined;
     try {
-      for (const name of names) {
+      // an application's own start (release, command) boots its apps before the agent could read
+      // routes from stdin: those nodes start in startNode(), once the proxies exist, routes in env
+      for (const name of options.appProcess ? [] : names) {
         const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}), routesOnStdin: true }, (child) => spawned.set(name, child));
         boot.catch(() => undefined); // awaited by startNode; moot if this start fails
         booting.set(name, boot);
@@ -157,7 +166,10 @@ export class LocalBackend implements ClusterBackend {
   async startNode(name: string): Promise<NodeInstance> {
     const first = this.booting.get(name);
     this.booting.delete(name);
-    const proc = await (first ?? startNodeProcess(this.spec(name), (child) => this.adopt(child)));
+    const spec = this.spec(name);
+    const app = this.options.appProcess;
+    const launch = app ? appLaunch(spec, app, identity(this.options, this.distPorts, name)) : undefined;
+    const proc = await (first ?? startNodeProcess(spec, (child) => this.adopt(child), launch));
     this.procs.add(proc);
     void proc.exited.then(() => this.procs.delete(proc));
     return new LocalNode(proc);
@@ -169,7 +181,7 @@ export class LocalBackend implements ClusterBackend {
   }
 
   abortSync(): void {
-    for (const c of this.children) c.kill("SIGKILL");
+    for (const c of this.children) signalNode(c, "SIGKILL");
   }
 
   async stop(): Promise<void> {
@@ -196,6 +208,20 @@ function nodeSpec(o: LocalBackendOptions, distPorts: ReadonlyMap<string, number>
     bootTimeoutMs: o.bootTimeoutMs,
     extraCodePaths: [...o.extraCodePaths],
     ...(o.logDir ? { logFile: path.join(o.logDir, `${name}.log`) } : {}),
+    ...(o.formation === "app" ? { formation: "app" as const } : {}),
+    ...(o.nodeEnv ? { env: o.nodeEnv(identity(o, distPorts, name)) } : {}),
+  };
+}
+
+/** Who node `name` is (for `nodeEnv` and an app's command placeholders). */
+function identity(o: LocalBackendOptions, distPorts: ReadonlyMap<string, number>, name: string): NodeIdentity {
+  return {
+    name,
+    fullName: `${name}@${LOCAL_HOST}`,
+    index: o.names.indexOf(name) + 1,
+    distPort: distPorts.get(name)!,
+    names: o.names,
+    fullNameOf: (n) => `${n}@${LOCAL_HOST}`,
   };
 }
 
@@ -204,7 +230,7 @@ async function killAll(children: readonly ChildProcess[]): Promise<void> {
   await Promise.all(children.map(async (child) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
+    signalNode(child, "SIGKILL");
     await exited;
   }));
 }

@@ -45,6 +45,10 @@ export interface NodeProcessSpec {
   extraCodePaths?: string[];
   /** Default 30000. */
   bootTimeoutMs?: number;
+  /** Extra environment (an application under test's `env:`); netsplit's own variables win. */
+  env?: Record<string, string>;
+  /** "app": the agent never dials its peers (the application forms the cluster). */
+  formation?: "netsplit" | "app";
 }
 
 export interface RunningNodeProcess {
@@ -57,7 +61,9 @@ export interface RunningNodeProcess {
   tail(): string;
 }
 
-const READY = /netsplit-agent ready control_port=(\d+)/;
+const READY = /netsplit-agent ready control_port=(\d+)(?: os_pid=(\d+))?/;
+/** The agent of a node started by its own command gave up (it distributed under another name, or not at all). */
+const FAILED = /netsplit-agent failed: (.*)/;
 
 /** The `-kernel` flags of a scenario, as erl arguments (both runtimes). */
 export function kernelArgs(k: KernelFlags): string[] {
@@ -91,29 +97,84 @@ export function sendRoutes(child: ChildProcess, routes: Record<string, string>):
   child.stdin?.write(`routes ${Object.entries(routes).map(([n, t]) => `${n}=${t}`).join(",")}\n`);
 }
 
-/** Starts a node; `onSpawn` sees the child at once, before it is ready (for cleanup on failure). */
-export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildProcess) => void): Promise<RunningNodeProcess> {
-  const { erl } = beamPaths();
-  const child = spawn(erl, nodeArgs(spec), {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      // a HOME of the run's own, holding the run's cookie: no -setcookie on any command line (node-home.ts)
-      HOME: nodeHome(spec.runId, spec.cookie),
-      LANG: "C.UTF-8",
-      NETSPLIT_SECRET: spec.secret,
-      NETSPLIT_CONTROL_IP: spec.host,
-      NETSPLIT_DIST_PORT: String(spec.distPort),
-      NETSPLIT_ROUTES: Object.entries(spec.routes).map(([n, t]) => `${n}=${t}`).join(","),
-      NETSPLIT_RECONNECT_MS: spec.reconnectMs === null ? "off" : String(spec.reconnectMs),
-      NETSPLIT_WATCH_STDIN: "1",
-      ...(spec.routesOnStdin ? { NETSPLIT_ROUTES_FROM: "stdin" } : {}),
-      // faults of the agent itself, for netsplit's own tests (nodes/lib/netsplit/agent/fault_inject.ex)
-      ...(process.env.NETSPLIT_FAULT_INJECT ? { NETSPLIT_FAULT_INJECT: process.env.NETSPLIT_FAULT_INJECT } : {}),
-    },
+/**
+ * How a node's process is started: netsplit's own `erl` command line (`erlLaunch`), or an
+ * application's own start script or command (app-process.ts). Either way the node runs the agent
+ * and `startNodeProcess` waits for its ready line.
+ */
+export interface NodeLaunch {
+  file: string;
+  args: readonly string[];
+  /** The complete environment of the process. */
+  env: Record<string, string>;
+  cwd?: string;
+  /**
+   * The process leads a process group of its own, and every signal (kill, stop, pause, resume)
+   * goes to the whole group: a start script that does not `exec` its BEAM is stopped with it.
+   * It also gets a pipe on fd 3 that the harness holds open (`NETSPLIT_WATCH_FD=3`): the agent
+   * halts the node when it closes, as it does for stdin (which such a node's own input driver reads).
+   */
+  group?: boolean;
+}
+
+/** The environment netsplit gives every node (local runtime); an app's own `env` goes underneath. */
+export function netsplitEnv(spec: NodeProcessSpec): Record<string, string> {
+  return {
+    PATH: spec.env?.PATH ?? process.env.PATH ?? "/usr/bin:/bin",
+    // a HOME of the run's own, holding the run's cookie: no -setcookie on any command line (node-home.ts)
+    HOME: nodeHome(spec.runId, spec.cookie),
+    LANG: "C.UTF-8",
+    NETSPLIT_SECRET: spec.secret,
+    NETSPLIT_CONTROL_IP: spec.host,
+    NETSPLIT_DIST_PORT: String(spec.distPort),
+    NETSPLIT_ROUTES: Object.entries(spec.routes).map(([n, t]) => `${n}=${t}`).join(","),
+    NETSPLIT_RECONNECT_MS: spec.reconnectMs === null ? "off" : String(spec.reconnectMs),
+    NETSPLIT_WATCH_STDIN: "1",
+    ...(spec.formation === "app" ? { NETSPLIT_FORMATION: "app" } : {}),
+    ...(spec.routesOnStdin ? { NETSPLIT_ROUTES_FROM: "stdin" } : {}),
+    // faults of the agent itself, for netsplit's own tests (nodes/lib/netsplit/agent/fault_inject.ex)
+    ...(process.env.NETSPLIT_FAULT_INJECT ? { NETSPLIT_FAULT_INJECT: process.env.NETSPLIT_FAULT_INJECT } : {}),
+  };
+}
+
+/** netsplit's own node: `erl` with the agent (the default launch). */
+export function erlLaunch(spec: NodeProcessSpec): NodeLaunch {
+  return { file: beamPaths().erl, args: nodeArgs(spec), env: { ...spec.env, ...netsplitEnv(spec) } };
+}
+
+const groupLeaders = new WeakSet<ChildProcess>();
+
+/** Sends `signal` to a node's process (to its whole process group when it was launched with `group`). */
+export function signalNode(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (groupLeaders.has(child) && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // the group is gone: the leader alone, if still there
+    }
+  }
+  child.kill(signal);
+}
+
+/**
+ * Starts a node; `onSpawn` sees the child at once, before it is ready (for cleanup on failure).
+ * `launch` (default: netsplit's own `erl`) says what runs; the agent inside prints the ready line.
+ */
+export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildProcess) => void, launch: NodeLaunch = erlLaunch(spec)): Promise<RunningNodeProcess> {
+  const child = spawn(launch.file, [...launch.args], {
+    stdio: launch.group ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"],
+    env: launch.group ? { ...launch.env, NETSPLIT_WATCH_FD: "3" } : launch.env,
+    cwd: launch.cwd,
+    detached: launch.group === true,
   });
+  if (launch.group) groupLeaders.add(child);
+  let spawnError: Error | undefined;
+  child.on("error", (err) => (spawnError = err));
   const pid = child.pid;
-  if (pid === undefined) return Promise.reject(new ProcessError("node_spawn_failed", `could not start ${spec.name}: ${erl} did not spawn`));
+  if (pid === undefined) {
+    return new Promise((_resolve, reject) => setImmediate(() => reject(new ProcessError("node_spawn_failed", `could not start ${spec.name}: ${launch.file} did not spawn${spawnError ? ` (${spawnError.message})` : ""}${launch.cwd ? ` in ${launch.cwd}` : ""}`))));
+  }
   track({ pid, label: `node ${spec.name}`, marker: spec.runId });
   onSpawn?.(child);
 
@@ -132,7 +193,7 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
   return new Promise((resolve, reject) => {
     let ready = false;
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      signalNode(child, "SIGKILL");
       reject(new ProcessError("node_boot_timeout", `node ${spec.name} did not report ready within ${timeoutMs} ms. Its last output:\n${tail()}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
@@ -146,7 +207,19 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
         if (m) {
           ready = true;
           clearTimeout(timer);
+          // a start script that does not exec its BEAM: sweep the BEAM too (its command line has the marker)
+          const beam: number = m[2] === undefined ? pid : Number(m[2]);
+          if (beam !== pid) {
+            track({ pid: beam, label: `node ${spec.name} (BEAM)`, marker: spec.runId });
+            void exited.then(() => untrack(beam));
+          }
           resolve({ pid, controlPort: Number(m[1]), child, exited, tail });
+        }
+        const failed = !ready && FAILED.exec(line);
+        if (failed) {
+          clearTimeout(timer);
+          signalNode(child, "SIGKILL");
+          reject(new ProcessError("node_agent_failed", `node ${spec.name}: ${failed[1]}. Its last output:\n${tail()}`));
         }
       }
     };

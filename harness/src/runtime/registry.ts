@@ -12,6 +12,7 @@
  * one entry here. The scenario schema's `cluster.runtime` list is checked against these names
  * by registry.test.ts.
  */
+import { UsageError } from "../errors.js";
 import type { AnyClusterOptions, StartedCluster } from "./cluster.js";
 
 export interface RuntimeEntry {
@@ -27,7 +28,12 @@ export const RUNTIMES = {
   },
   docker: {
     summary: "nodes run in Docker containers (through testcontainers)",
-    start: async (options) => (await import("./docker/cluster.js")).startDockerCluster(options),
+    start: async (options) => {
+      if (options.appProcess) {
+        throw new UsageError("app_runtime", `app.${options.appProcess.app.kind} runs on the local runtime only (netsplit does not build node images from it yet): use --runtime local`);
+      }
+      return (await import("./docker/cluster.js")).startDockerCluster(options);
+    },
   },
 } as const satisfies Record<string, RuntimeEntry>;
 

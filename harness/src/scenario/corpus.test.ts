@@ -1,7 +1,8 @@
 /**
  * The scenario corpus: every file in testdata/good loads without an issue; every file in
  * testdata/bad starts with `# expect: <code> <line>:<column>` lines and gives exactly those
- * issues, in order.
+ * issues, in order; when it also has `# message: <text>` lines, the issues' messages are exactly
+ * those texts, in order.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -48,6 +49,8 @@ describe("bad scenarios", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => `${e.code} ${e.line}:${e.column}`)).toEqual(expected);
+    const messages = [...text.matchAll(/^# message: (.*)$/gm)].map((m) => m[1]);
+    if (messages.length > 0) expect(result.errors.map((e) => e.message)).toEqual(messages);
     for (const issue of result.errors) {
       expect(issue.message).not.toBe("");
       expect(issue.excerpt).toMatch(/\n *\^+$/);

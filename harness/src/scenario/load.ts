@@ -7,7 +7,7 @@
  * duplicate keys do not.
  */
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { isScalar, LineCounter, parseDocument, stringify, visit, type Document, type YAMLError } from "yaml";
 import { ScenarioError } from "../errors.js";
 import { hasOwn, isPlainObject, showValue } from "./describe.js";
@@ -119,7 +119,7 @@ function nameRule(raw: unknown, defaultName: string): RawIssue[] {
 }
 
 function validateAndBuild(
-  raw: unknown, source: { file: string; text: string }, defaultName: string, locator: Locator, earlier: ScenarioIssue[],
+  raw: unknown, source: { file: string; text: string }, defaultName: string, locator: Locator, earlier: ScenarioIssue[], baseDir: string,
 ): LoadResult {
   const { file } = source;
   const toIssue = (r: RawIssue): ScenarioIssue => ({
@@ -143,7 +143,7 @@ function validateAndBuild(
     const { line, column } = locator.locate(path, target);
     return { file, line, column, path: displayPath(path) };
   };
-  return { ok: true, scenario: buildScenario(raw as ScenarioFile, { defaultName, source, at }) };
+  return { ok: true, scenario: buildScenario(raw as ScenarioFile, { defaultName, source, at, baseDir }) };
 }
 
 function internalIssue(error: unknown, file: string, line: number): LoadResult {
@@ -158,7 +158,10 @@ export function defaultScenarioName(fileName: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-/** Parses, validates and normalises scenario YAML. Never throws: problems come back as issues. */
+/**
+ * Parses, validates and normalises scenario YAML. Never throws: problems come back as issues.
+ * Relative paths in the scenario (cluster.app) are relative to `fileName`'s directory.
+ */
 export function loadScenarioText(text: string, fileName: string): LoadResult {
   try {
     const counter = new LineCounter();
@@ -173,7 +176,8 @@ export function loadScenarioText(text: string, fileName: string): LoadResult {
       return { ok: false, errors: [{ code: "yaml_syntax", message: sentence(message), file: fileName, path: [], ...positionAt(text, counter, 0) }] };
     }
     const source = { file: fileName, text };
-    return validateAndBuild(raw, source, defaultScenarioName(fileName), documentLocator(doc, text, counter), issues);
+    const baseDir = dirname(resolve(fileName));
+    return validateAndBuild(raw, source, defaultScenarioName(fileName), documentLocator(doc, text, counter), issues, baseDir);
   } catch (error) {
     return internalIssue(error, fileName, 1);
   }
@@ -226,7 +230,7 @@ export function normalizeScenarioObject(obj: unknown, name?: string): LoadResult
     } catch {
       text = "";
     }
-    return validateAndBuild(raw, { file, text }, file, pathOnlyLocator, []);
+    return validateAndBuild(raw, { file, text }, file, pathOnlyLocator, [], process.cwd());
   } catch (error) {
     if (!(error instanceof CycleError)) return internalIssue(error, file, 0);
     return { ok: false, errors: [{ code: "bad_type", message: "the value contains itself (a cycle)", file, line: 0, column: 0, path: error.path, excerpt: "" }] };

@@ -38,14 +38,60 @@ export interface KernelOptions {
   readonly connectAll: boolean;
 }
 
+/** A call into the nodes, parsed from `Mod.Sub.fun/N` or `:mod.fun/N` (see call.ts). */
+export interface CallSpec {
+  /** The call as written, e.g. "MyApp.Check.ok?/0". */
+  readonly text: string;
+  /** The module as a BEAM atom's text: "Elixir.MyApp.Check" or "rabbit". */
+  readonly module: string;
+  readonly function: string;
+  readonly arity: number;
+  /** The arguments as YAML values (plain JSON-like data), `arity` of them. */
+  readonly args: readonly unknown[];
+}
+
+/** Where the application under test comes from; every path is absolute. */
+export type AppSource =
+  | {
+      readonly kind: "mix";
+      readonly projectDir: string;
+      readonly mixEnv: "prod" | "dev" | "test";
+      /** undefined: the project's own application(s), resolved by the runner. */
+      readonly apps: readonly string[] | undefined;
+      readonly compile: boolean;
+    }
+  | { readonly kind: "release"; readonly releaseDir: string }
+  | { readonly kind: "command"; readonly command: readonly string[]; readonly cwd: string };
+
+/** `cluster.app`: the application under test, started on every node. */
+export interface AppSpec {
+  readonly source: AppSource;
+  /** Application environment overrides: app -> key -> value (YAML values). */
+  readonly config: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Environment variables; values are templates, not rendered (see placeholders.ts). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Per-node files: `target` is a template (relative: relative to the node's {dir}); `source` an absolute path to a template. */
+  readonly files: readonly { readonly target: string; readonly source: string; readonly at: SourceRef }[];
+  readonly ready: { readonly call: CallSpec; readonly timeoutMs: number; readonly expect: string | undefined } | undefined;
+  readonly stopGraceMs: number;
+  /** Where `app:` was written. */
+  readonly at: SourceRef;
+  /** Where `mix:`/`release:`/`command:` was written (for "no _build" errors). */
+  readonly sourceAt: SourceRef;
+}
+
 export interface ClusterSpec {
   /** Distinct node names, in the order written (n1..nN for a count). */
   readonly nodes: readonly NodeName[];
   readonly runtime: Runtime;
   readonly kernel: KernelOptions;
-  /** The agent's reconnect loop, or false when disabled. */
+  /** The agent's reconnect loop, or false when disabled (always false with `formation: "app"`). */
   readonly reconnect: false | { readonly intervalMs: number };
   readonly bootTimeoutMs: number;
+  /** The application under test, or undefined (netsplit's own nodes only). */
+  readonly app: AppSpec | undefined;
+  /** Who forms the cluster: netsplit (connect + reconnect loop) or the app itself. */
+  readonly formation: "netsplit" | "app";
   readonly at: SourceRef;
 }
 
@@ -158,9 +204,16 @@ export interface WaitStep extends StepBase {
   readonly kind: "wait";
   readonly ms: number;
 }
+/** `wait: { until: { call, on, expect } }`: until the call passes on every listed node. */
+export interface WaitUntilCall {
+  readonly kind: "call";
+  readonly call: CallSpec;
+  readonly nodes: "all" | readonly NodeName[];
+  readonly expect: string | undefined;
+}
 export interface WaitUntilStep extends StepBase {
   readonly kind: "wait_until";
-  readonly until: WaitCondition;
+  readonly until: WaitCondition | WaitUntilCall;
   readonly timeoutMs: number;
 }
 export interface RepeatStep extends StepBase {
@@ -202,8 +255,31 @@ export interface ClusterSeesCheck extends WithinCheck<"cluster.sees"> {
   readonly expected: ReadonlyMap<NodeName, readonly NodeName[]>;
 }
 export interface GlobalNamesUniqueCheck extends WithinCheck<"global.names_unique"> {
-  /** Explicit names, or every workload name plus every `global_register` name. Never empty. */
-  readonly names: readonly string[];
+  /**
+   * Explicit names, or every workload name plus every `global_register` name (never empty), or
+   * "all": every name registered in :global on any node.
+   */
+  readonly names: readonly string[] | "all";
+}
+/** pg.converged / pg.partitioned. Without `scope`: the workload's groups (`groups` is "all" and ignored). */
+export interface PgCheck<N extends "pg.converged" | "pg.partitioned"> extends WithinCheck<N> {
+  /** A pg scope to look at (e.g. the app's own), or undefined for the workload's groups. */
+  readonly scope: string | undefined;
+  readonly groups: "all" | readonly string[];
+}
+/** horde.unique / horde.no_loss. Module names as written (e.g. "MyApp.Registry"); undefined: the workload's. */
+export interface HordeCheck<N extends "horde.unique" | "horde.no_loss"> extends WithinCheck<N> {
+  readonly registry: string | undefined;
+  readonly supervisor: string | undefined;
+}
+/** `invariant`: a call on the nodes; `withinMs` defaults to 0 (evaluate once). */
+export interface InvariantCheck extends WithinCheck<"invariant"> {
+  readonly call: CallSpec;
+  readonly nodes: "all" | readonly NodeName[];
+  /** Per call. */
+  readonly timeoutMs: number;
+  /** The expected printed result; undefined: :ok/true pass, false/{:error, _} fail. */
+  readonly expect: string | undefined;
 }
 export interface GlobalBlockingCheck extends CheckBase {
   readonly name: "global.blocking";
@@ -213,8 +289,8 @@ export interface GlobalBlockingCheck extends CheckBase {
 }
 
 export type Check =
-  | WithinCheck<"cluster.mesh"> | ClusterSeesCheck | WithinCheck<"pg.converged"> | WithinCheck<"pg.partitioned">
-  | GlobalNamesUniqueCheck | GlobalBlockingCheck | WithinCheck<"horde.unique"> | WithinCheck<"horde.no_loss">;
+  | WithinCheck<"cluster.mesh"> | ClusterSeesCheck | PgCheck<"pg.converged"> | PgCheck<"pg.partitioned">
+  | GlobalNamesUniqueCheck | GlobalBlockingCheck | HordeCheck<"horde.unique"> | HordeCheck<"horde.no_loss"> | InvariantCheck;
 
 export interface Scenario {
   readonly version: 1;

@@ -1,5 +1,6 @@
 /** Builds the model's steps and checks from validated file values (see model.ts). */
 import { parseDuration } from "./durations.js";
+import { callNodes, callSpec, expectText } from "./normalize-app.js";
 import type { IssuePath } from "./issues.js";
 import type { Check, Link, NodeName, PartitionShape, SourceRef, Step } from "./model.js";
 import type { CheckItemFile, CheckName } from "./schema-checks.js";
@@ -62,8 +63,22 @@ export function buildCheck(item: CheckItemFile, path: IssuePath, ctx: BuildConte
       return { name, withinMs, expected, at };
     }
     case "global.names_unique": {
-      const names = (options["names"] as string[] | undefined) ?? ctx.globalNames;
-      return { name, withinMs, names: [...names], at };
+      const names = (options["names"] as "all" | string[] | undefined) ?? ctx.globalNames;
+      return { name, withinMs, names: names === "all" ? "all" : [...names], at };
+    }
+    case "pg.converged": case "pg.partitioned": {
+      const scope = options["scope"] as string | undefined;
+      const groups = options["groups"] as "all" | string[] | undefined;
+      return { name, withinMs, scope, groups: scope === undefined || groups === undefined || groups === "all" ? "all" : [...groups], at };
+    }
+    case "horde.unique": case "horde.no_loss":
+      return { name, withinMs, registry: options["registry"] as string | undefined, supervisor: options["supervisor"] as string | undefined, at };
+    case "invariant": {
+      const o = options as NonNullable<CheckItemFile["invariant"]>;
+      return {
+        name, call: callSpec(o.call, o.args), nodes: callNodes(o.on), withinMs: ms(o.within, DEFAULTS.invariantWithin),
+        timeoutMs: ms(o.timeout, DEFAULTS.callTimeout), expect: expectText(o.expect), at,
+      };
     }
     case "global.blocking":
       return { name, maxMs: options["max_ms"] as number | undefined, minMs: options["min_ms"] as number | undefined, at };
@@ -103,7 +118,16 @@ function buildStep(step: StepFile, path: IssuePath, ctx: BuildContext): Step {
       return { kind, name: s.global_register.name, nodes: nodeList(s.global_register.on, nodes), at };
     case "wait": {
       const wait = s.wait;
-      if (typeof wait === "object") return { kind: "wait_until", until: wait.until, timeoutMs: ms(wait.timeout, DEFAULTS.waitTimeout), at };
+      if (typeof wait === "object") {
+        const { until } = wait;
+        return {
+          kind: "wait_until",
+          until: typeof until === "string" ? until
+            : { kind: "call", call: callSpec(until.call, until.args), nodes: callNodes(until.on), expect: expectText(until.expect) },
+          timeoutMs: ms(wait.timeout, DEFAULTS.waitTimeout),
+          at,
+        };
+      }
       return { kind, ms: ms(wait, "0ms"), at };
     }
     case "repeat":

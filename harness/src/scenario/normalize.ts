@@ -5,6 +5,7 @@
  */
 import type { IssuePath } from "./issues.js";
 import type { ClusterSpec, NodeName, Scenario, SourceRef, Workload } from "./model.js";
+import { buildApp } from "./normalize-app.js";
 import { buildCheck, buildSteps, ms, nodeList, type BuildContext } from "./normalize-steps.js";
 import type { ScenarioFile } from "./schema.js";
 import { DEFAULTS } from "./schema-common.js";
@@ -15,6 +16,8 @@ export interface BuildOptions {
   readonly defaultName: string;
   readonly source: { readonly file: string; readonly text: string };
   readonly at: (path: IssuePath, target?: "key" | "value") => SourceRef;
+  /** The directory relative paths are resolved against: the scenario file's (the process cwd for JS objects). */
+  readonly baseDir: string;
 }
 
 /** `nodes: 3` -> ["n1", "n2", "n3"]; a list is kept as written. */
@@ -22,10 +25,11 @@ export function expandNodes(nodes: number | readonly string[]): NodeName[] {
   return typeof nodes === "number" ? Array.from({ length: nodes }, (_, i) => `n${i + 1}`) : [...nodes];
 }
 
-function buildCluster(file: ScenarioFile, at: BuildOptions["at"]): ClusterSpec {
+function buildCluster(file: ScenarioFile, at: BuildOptions["at"], baseDir: string): ClusterSpec {
   const { cluster } = file;
   const kernel = cluster.kernel ?? {};
-  const reconnect = cluster.reconnect ?? true;
+  const formation = cluster.formation ?? DEFAULTS.formation;
+  const reconnect = formation === "app" ? false : cluster.reconnect ?? true;
   return {
     nodes: expandNodes(cluster.nodes),
     runtime: cluster.runtime ?? DEFAULTS.runtime,
@@ -38,6 +42,8 @@ function buildCluster(file: ScenarioFile, at: BuildOptions["at"]): ClusterSpec {
     reconnect: reconnect === false ? false
       : { intervalMs: (reconnect === true ? undefined : reconnect.interval_ms) ?? DEFAULTS.reconnectIntervalMs },
     bootTimeoutMs: ms(cluster.boot_timeout, DEFAULTS.bootTimeout),
+    app: buildApp(cluster.app, baseDir, at),
+    formation,
     at: at(["cluster"], "key"),
   };
 }
@@ -95,7 +101,7 @@ function freeze<T>(value: T): T {
 
 /** Builds the normalised scenario from a file that passed validation. */
 export function buildScenario(file: ScenarioFile, options: BuildOptions): Scenario {
-  const cluster = buildCluster(file, options.at);
+  const cluster = buildCluster(file, options.at, options.baseDir);
   const workload = buildWorkload(file, cluster.nodes, options.at);
   const steps = (file.steps ?? []) as StepFile[];
   const names = workload.globalNames.map((g) => g.name);

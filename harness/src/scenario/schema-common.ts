@@ -4,6 +4,7 @@
  * and are stripped from the JSON Schema written for editors.
  */
 import { Type, type TSchema } from "@sinclair/typebox";
+import { CALL_PATTERN, CALL_RULE, ELIXIR_MODULE_PATTERN, ELIXIR_MODULE_RULE, MAX_CALL_ARITY } from "./call.js";
 import { DURATION_PATTERN } from "./durations.js";
 
 export const NODE_NAME_PATTERN = "^[a-z][a-z0-9_]{0,30}$";
@@ -56,6 +57,13 @@ export const DEFAULTS = {
   hordeDistribution: "uniform",
   hordeRestart: "ignore_already_started",
   hordeTrapExit: false,
+  formation: "netsplit",
+  mixEnv: "prod",
+  mixCompile: false,
+  readyTimeout: "30s",
+  stopGrace: "5s",
+  invariantWithin: "0ms",
+  callTimeout: "5s",
 } as const;
 
 export const NODE_NAME_RULE =
@@ -147,3 +155,67 @@ export const Within = Duration(
   "How long the check may keep retrying until it passes (0: evaluate once). Default: 5s.",
   DEFAULTS.checkWithin,
 );
+
+/** `all` (every node), one node, or a non-empty list of distinct nodes. */
+export function AllOrNodes(description: string) {
+  return Type.Union(
+    [
+      Type.Literal("all", { description: "Every node of the cluster." }),
+      NodeRef("One node."),
+      Type.Array(NodeRef("A node."), { minItems: 1, uniqueItems: true, description: "Several nodes." }),
+    ],
+    { description, default: "all", "x-expect": "`all`, a node name or a list of node names" },
+  );
+}
+
+/** A call into the nodes, `Mod.fun/N` or `:mod.fun/N` (see call.ts). */
+export function CallText(description: string) {
+  return Type.String({
+    title: "call",
+    description,
+    pattern: CALL_PATTERN,
+    patternErrorMessage: CALL_RULE,
+    "x-kind": "call",
+  });
+}
+
+/** The arguments of a call: any YAML values, as many as its arity. */
+export const CallArgs = Type.Array(Type.Unknown({ description: "One argument: any YAML value (a string becomes an Elixir string)." }), {
+  maxItems: MAX_CALL_ARITY,
+  description: "The call's arguments, as many as its arity. Default: none.",
+});
+
+export const EXPECT_MAX = 10_000;
+/** An expected printed result: a string as written, a number or boolean as printed. */
+export const Expect = Type.Union(
+  [
+    Type.String({ maxLength: EXPECT_MAX, pattern: textPattern(EXPECT_MAX), description: "The printed result (Elixir's inspect), e.g. \"[]\" or \":ok\"." }),
+    Type.Number({ description: "A number, compared as printed (42)." }),
+    Type.Boolean({ description: "true or false, compared as printed." }),
+  ],
+  {
+    description: "Passes when the result, printed as Elixir's inspect prints it, equals this text (a number or boolean is printed first). " +
+      "Without it, :ok and true pass, false and {:error, reason} fail.",
+    "x-expect": "the expected printed result, e.g. \"[]\", 42 or true",
+  },
+);
+
+export const PATH_MAX = 4096;
+/** A file system path; relative paths are relative to the scenario file. */
+export function PathText(description: string) {
+  return Type.String({
+    title: "path",
+    description,
+    minLength: 1,
+    maxLength: PATH_MAX,
+    pattern: `^[^\\u0000-\\u001F\\u007F-\\u009F]{1,${PATH_MAX}}$`,
+    patternErrorMessage: `a path is 1 to ${PATH_MAX} characters without control characters`,
+    "x-kind": "text",
+  });
+}
+
+export const MODULE_RULE = ELIXIR_MODULE_RULE;
+/** An Elixir module name as written, e.g. MyApp.Registry. */
+export function ModuleName(description: string) {
+  return Type.String({ title: "module", description, pattern: ELIXIR_MODULE_PATTERN, patternErrorMessage: ELIXIR_MODULE_RULE });
+}

@@ -2,7 +2,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { CheckItem } from "./schema-checks.js";
 import {
-  DEFAULTS, Duration, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, LinkPair, Links, LOG_MESSAGE_MAX, NodeRef, Nodes, PartitionMode, Text,
+  AllOrNodes, CallArgs, CallText, DEFAULTS, Duration, Expect, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, LinkPair, Links, LOG_MESSAGE_MAX, NodeRef, Nodes, PartitionMode, Text,
 } from "./schema-common.js";
 
 const Partition = Type.Object(
@@ -104,12 +104,25 @@ export const WaitCondition = Type.Union(
   { description: "The condition to wait for." },
 );
 
+const WaitCall = Type.Object(
+  {
+    call: CallText("The function to poll, e.g. \"MyApp.ready?/0\"."),
+    args: Type.Optional(CallArgs),
+    on: Type.Optional(AllOrNodes("The nodes where the call must pass. Default: all.")),
+    expect: Type.Optional(Expect),
+  },
+  { additionalProperties: false, description: "Until a call passes on the nodes (:ok or true, or the `expect` text)." },
+);
+
 const Wait = Type.Union(
   [
     Duration("Sleep for this long."),
     Type.Object(
       {
-        until: WaitCondition,
+        until: Type.Union([WaitCondition, WaitCall], {
+          description: "The condition to wait for: mesh, pg_converged, global_converged or { call, on, expect }.",
+          "x-expect": "mesh, pg_converged, global_converged or { call: \"Mod.fun/0\" }",
+        }),
         timeout: Type.Optional(Duration("Give up after this long: the history records a wait_timeout and the run goes on. Default: 30s.", DEFAULTS.waitTimeout)),
       },
       { additionalProperties: false, description: "Wait until a condition holds." },

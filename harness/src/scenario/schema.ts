@@ -11,6 +11,7 @@ import {
   ATOM_PATTERN, ATOM_RULE, DEFAULTS, DESCRIPTION_MAX, Duration, Text, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE, NODE_NAME_PATTERN,
   NODE_NAME_RULE, NodeRef, Nodes, SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE,
 } from "./schema-common.js";
+import { App, Formation } from "./schema-app.js";
 import { Step } from "./schema-steps.js";
 
 export { CHECK_NAMES, CHECK_SCHEMAS, CheckItem, type CheckName } from "./schema-checks.js";
@@ -54,7 +55,7 @@ const Reconnect = Type.Union(
     ),
   ],
   {
-    description: "The agent re-dials known peers every interval_ms; `false` disables it. Default: { interval_ms: 500 }.",
+    description: "The agent re-dials known peers every interval_ms; `false` disables it. Off with `formation: app`. Default: { interval_ms: 500 }.",
     "x-expect": "false or { interval_ms: 500 }",
   },
 );
@@ -72,6 +73,8 @@ const Cluster = Type.Object(
     kernel: Type.Optional(Kernel),
     reconnect: Type.Optional(Reconnect),
     boot_timeout: Type.Optional(Duration("How long the nodes may take to start and form the mesh. Default: 30s.", DEFAULTS.bootTimeout)),
+    app: Type.Optional(App),
+    formation: Type.Optional(Formation),
   },
   { additionalProperties: false, description: "The cluster under test." },
 );

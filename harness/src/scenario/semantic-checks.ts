@@ -1,6 +1,7 @@
 /** Rules for check items (`checks[i]` and `check` steps), and what all semantic rules share. */
 import { hasOwn, isPlainObject } from "./describe.js";
 import type { IssuePath, RawIssue } from "./issues.js";
+import { callArgsRule } from "./semantic-app.js";
 
 /** What the rules need to know about the scenario as a whole. */
 export interface SemanticContext {
@@ -8,6 +9,8 @@ export interface SemanticContext {
   readonly hasPg: boolean;
   readonly hasHorde: boolean;
   readonly hasProbe: boolean;
+  /** The scenario has `cluster.app` (checks may observe the app's own pg scope or Horde). */
+  readonly hasApp: boolean;
   /** Global names from the workload and from `global_register` steps. */
   readonly globalNames: readonly string[];
   readonly report: (issue: RawIssue) => void;
@@ -29,9 +32,21 @@ const NEEDS = {
   probe: { what: "a `global` probe", hint: "add `workload: { global: [{ probe: register_name }] }`" },
 } as const;
 
-export function needsWorkload(ctx: SemanticContext, kind: keyof typeof NEEDS, user: string, path: IssuePath): void {
+/** What a check can observe instead of a workload: the app's own pg scope or Horde registry. */
+const INSTEAD = {
+  pg: "`scope: <the app's pg scope>` to observe the app's own groups",
+  horde: "`registry: MyApp.Registry` to observe the app's own Horde",
+} as const;
+
+/**
+ * Reports a check or wait that needs a workload the scenario lacks. `appAlternative`: the check can
+ * observe the app's own pg scope or Horde instead, which the hint offers first in an app scenario.
+ */
+export function needsWorkload(ctx: SemanticContext, kind: keyof typeof NEEDS, user: string, path: IssuePath, appAlternative = false): void {
   const need = NEEDS[kind];
-  ctx.report({ code: "needs_workload", message: `${user} needs ${need.what}, and the scenario has none`, path, hint: need.hint, target: "key" });
+  const alternative = appAlternative && ctx.hasApp && kind !== "probe" ? INSTEAD[kind] : undefined;
+  const hint = alternative === undefined ? need.hint : `add ${alternative}, or ${need.hint.replace(/^add /, "")}`;
+  ctx.report({ code: "needs_workload", message: `${user} needs ${need.what}, and the scenario has none`, path, hint, target: "key" });
 }
 
 /** Rules for one check item (`checks[i]` or a `check` step). */
@@ -60,10 +75,16 @@ export function checkItemRules(item: unknown, path: IssuePath, ctx: SemanticCont
       return;
     }
     case "pg.converged": case "pg.partitioned":
-      if (!ctx.hasPg) needsWorkload(ctx, "pg", `\`${name}\``, at);
+      if (hasOwn(options, "groups") && !hasOwn(options, "scope")) {
+        ctx.report({ code: "bad_shape", message: `\`groups\` needs \`scope\`: the groups of which pg scope?`, path: [...at, "groups"], target: "key",
+          hint: `add the scope, e.g. \`${name}: { scope: my_scope, groups: [jobs] }\`; without \`scope\` the check looks at the workload's groups` });
+      } else if (!hasOwn(options, "scope") && !ctx.hasPg) needsWorkload(ctx, "pg", `\`${name}\``, at, true);
       return;
     case "horde.unique": case "horde.no_loss":
-      if (!ctx.hasHorde) needsWorkload(ctx, "horde", `\`${name}\``, at);
+      if (!hasOwn(options, "registry") && !ctx.hasHorde) needsWorkload(ctx, "horde", `\`${name}\``, at, true);
+      return;
+    case "invariant":
+      callArgsRule(options, at, ctx);
       return;
     case "global.blocking":
       if (!hasOwn(options, "max_ms") && !hasOwn(options, "min_ms")) {

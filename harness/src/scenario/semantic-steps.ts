@@ -2,6 +2,7 @@
 import { hasOwn, isPlainObject, showValue } from "./describe.js";
 import { parseDuration } from "./durations.js";
 import { displayPath, type IssuePath } from "./issues.js";
+import { callArgsRule } from "./semantic-app.js";
 import { asArray, checkItemRules, needsWorkload, nodeEntries, type SemanticContext } from "./semantic-checks.js";
 
 export const PARTITION_SHAPES = ["groups", "isolate", "halves", "bridge", "majorities_ring", "grudge"] as const;
@@ -80,6 +81,7 @@ function stepRules(kind: string, value: unknown, path: IssuePath, ctx: SemanticC
     case "repeat": return checkStepRules(value["steps"], [...path, "steps"], ctx);
     case "wait":
       if (value["until"] === "pg_converged" && !ctx.hasPg) needsWorkload(ctx, "pg", "`wait: { until: pg_converged }`", [...path, "until"]);
+      if (isPlainObject(value["until"])) callArgsRule(value["until"], [...path, "until"], ctx);
       return;
     default:
       return;

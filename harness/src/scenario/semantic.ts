@@ -8,6 +8,7 @@ import { hasOwn, isPlainObject } from "./describe.js";
 import type { RawIssue } from "./issues.js";
 import { DEFAULTS } from "./schema-common.js";
 import { asArray, checkItemRules, type SemanticContext } from "./semantic-checks.js";
+import { clusterAppRules } from "./semantic-app.js";
 import { checkStepRules } from "./semantic-steps.js";
 
 function collectRegisteredNames(steps: unknown, into: string[]): void {
@@ -64,10 +65,12 @@ export function checkSemantics(raw: unknown, nodes: readonly string[] | undefine
     hasPg: asArray(workload["pg"]).length > 0,
     hasHorde: asArray(workload["horde"]).length > 0,
     hasProbe: asArray(workload["global"]).some((item) => isPlainObject(item) && hasOwn(item, "probe")),
+    hasApp: isPlainObject(raw["cluster"]) && hasOwn(raw["cluster"], "app"),
     globalNames,
     report: (issue) => issues.push(issue),
   };
   workloadRules(workload, ctx.report);
+  clusterAppRules(raw["cluster"], ctx);
   checkStepRules(raw["steps"], ["steps"], ctx);
   asArray(raw["checks"]).forEach((item, i) => checkItemRules(item, ["checks", i], ctx));
   return issues;

@@ -39,6 +39,21 @@ const FIELDS: Record<string, string> = {
   "partition groups": "cluster: { nodes: 3 }\nsteps:\n  - partition: { groups: [[n1], [$]] }\n",
   "grudge key": "cluster: { nodes: 3 }\nsteps:\n  - partition: { grudge: { $: [n1] } }\n",
   "cluster.sees key": "cluster: { nodes: 3 }\nchecks:\n  - cluster.sees: { $: [n1] }\n",
+  "invariant on": "cluster: { nodes: 3 }\nchecks:\n  - invariant: { call: \":erlang.node/0\", on: $ }\n",
+  "pg.converged scope": "cluster: { nodes: 3 }\nchecks:\n  - pg.converged: { scope: $ }\n",
+  "horde registry": "cluster: { nodes: 3 }\nchecks:\n  - horde.unique: { registry: $ }\n",
+  "horde supervisor": "cluster: { nodes: 3 }\nchecks:\n  - horde.no_loss: { supervisor: $ }\n",
+  "app apps": "cluster:\n  nodes: 3\n  app: { mix: ., apps: [$] }\n",
+  "app config app": "cluster:\n  nodes: 3\n  app: { mix: ., config: { $: { a: 1 } } }\n",
+  "app config key": "cluster:\n  nodes: 3\n  app: { mix: ., config: { my_app: { $: 1 } } }\n",
+  "app env name": "cluster:\n  nodes: 3\n  app: { mix: ., env: { $: x } }\n",
+};
+
+/** Each place a call text reaches the nodes; refused as a bad call. */
+const CALL_FIELDS: Record<string, string> = {
+  "invariant call": "cluster: { nodes: 3 }\nchecks:\n  - invariant: { call: $ }\n",
+  "wait until call": "cluster: { nodes: 3 }\nsteps:\n  - wait: { until: { call: $ } }\n",
+  "ready call": "cluster:\n  nodes: 3\n  app: { mix: ., ready: { call: $ } }\n",
 };
 
 describe("names from a scenario file are validated", () => {
@@ -54,6 +69,23 @@ describe("names from a scenario file are validated", () => {
       expect(issue, result.errors.map(formatIssue).join("\n")).toBeDefined();
       expect(issue!.code).toBe("bad_name");
       expect(formatIssue(issue!)).toMatch(new RegExp(`^untrusted\\.yaml:${line}:${column}: invalid `));
+    });
+  }
+});
+
+describe("call texts from a scenario file are validated", () => {
+  for (const [field, template] of Object.entries(CALL_FIELDS)) {
+    it.each(PAYLOADS.flatMap((p) => [p, `MyApp.f/0${p}`, `:${p}.f/0`]))(`${field}: %j is refused with a positioned error`, (payload) => {
+      const text = `netsplit: 1\n${template.replace("$", q(payload))}`;
+      const result = loadScenarioText(text, "untrusted.yaml");
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      const line = text.split("\n").findIndex((l) => l.includes(q(payload))) + 1;
+      const column = text.split("\n")[line - 1]!.indexOf(q(payload)) + 1;
+      const issue = result.errors.find((e) => e.line === line && e.column === column);
+      expect(issue, result.errors.map(formatIssue).join("\n")).toBeDefined();
+      expect(issue!.code).toBe("bad_call");
+      expect(formatIssue(issue!)).toMatch(new RegExp(`^untrusted\\.yaml:${line}:${column}: \`[^\`]+\`: bad call `));
     });
   }
 });

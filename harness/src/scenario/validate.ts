@@ -8,6 +8,7 @@ import type { TSchema } from "@sinclair/typebox";
 import {
   describe, hasOwn, isPlainObject, num, properties, schemaList, showValue, str, subject, where, type SchemaNode,
 } from "./describe.js";
+import { parseCall } from "./call.js";
 import { parseDuration } from "./durations.js";
 import type { IssuePath, RawIssue } from "./issues.js";
 import { NODE_NAME_PATTERN, NODE_NAME_RULE } from "./schema-common.js";
@@ -39,6 +40,7 @@ function jsTypeFits(schema: SchemaNode, value: unknown, resolve: (ref: string) =
   const anyOf = schemaList(schema, "anyOf");
   if (anyOf.length > 0) return anyOf.some((b) => jsTypeFits(b, value, resolve));
   if (hasOwn(schema, "const")) return typeof schema["const"] === typeof value;
+  if (schema["type"] === undefined) return true;
   switch (schema["type"]) {
     case "object": return isPlainObject(value);
     case "array": return Array.isArray(value);
@@ -80,6 +82,7 @@ class Walker {
     }
     if (schemaList(schema, "anyOf").length > 0) return this.union(schema, value, path);
     if (hasOwn(schema, "const")) return this.constant(schema, value, path);
+    if (schema["type"] === undefined) return; // Type.Unknown(): any value
     switch (schema["type"]) {
       case "object": return this.object(schema, value, path);
       case "array": return this.array(schema, value, path);
@@ -113,7 +116,10 @@ class Walker {
         guess === undefined ? undefined : `did you mean \`${guess}\`?`);
       return;
     }
-    const fitting = branches.filter((b) => jsTypeFits(b, value, this.resolve));
+    let fitting = branches.filter((b) => jsTypeFits(b, value, this.resolve));
+    // `all` or a node name: a constant that differs from the value is not what the user meant when another branch fits
+    const nonConstant = fitting.filter((b) => !hasOwn(b, "const") || b["const"] === value);
+    if (nonConstant.length > 0 && nonConstant.length < fitting.length) fitting = nonConstant;
     const [only] = fitting;
     if (only === undefined) return this.badType(schema, value, path);
     if (fitting.length === 1) return this.check(only, value, path);
@@ -143,9 +149,16 @@ class Walker {
     const extra = schema["additionalProperties"];
     const keys = Object.keys(value);
     const known = keys.filter((k) => hasOwn(props, k));
+    const keyPattern = isPlainObject(schema["propertyNames"]) ? str(schema["propertyNames"] as SchemaNode, "pattern") : undefined;
     for (const key of keys) {
       const child = [...path, key];
       if (hasOwn(props, key)) this.check(props[key] as SchemaNode, value[key], child);
+      else if (keyPattern !== undefined && !new RegExp(keyPattern).test(key)) {
+        const upper = key.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+        const fixed = fixName(key, keyPattern) ?? (new RegExp(keyPattern).test(upper) ? upper : undefined);
+        this.add("bad_name", `invalid ${str(schema, "x-key-title") ?? "key"} ${showValue(key)}: ${str(schema, "x-key-rule") ?? `it must match ${keyPattern}`}`,
+          child, fixed === undefined ? undefined : `did you mean \`${fixed}\`?`, "key");
+      }
       else if (schema["x-keys"] === "node") this.nodeKey(key, props, extra, value[key], child);
       else if (isPlainObject(extra)) this.check(extra, value[key], child);
       else this.unknownKey(schema, key, Object.keys(props), path);
@@ -210,6 +223,16 @@ class Walker {
 
   private string(schema: SchemaNode, value: unknown, path: IssuePath): void {
     if (typeof value !== "string") return this.badType(schema, value, path);
+    if (schema["x-kind"] === "call") {
+      const parsed = parseCall(value);
+      if (!parsed.ok) this.add("bad_call", `${subject(path)}: ${parsed.message}`, path, parsed.hint);
+      return;
+    }
+    const minLength = num(schema, "minLength");
+    if (minLength !== undefined && value.length < minLength) {
+      this.add("bad_shape", `${subject(path)} must not be empty`, path, str(schema, "description"));
+      return;
+    }
     const pattern = str(schema, "pattern");
     if (pattern !== undefined && !new RegExp(pattern).test(value)) {
       const fixed = schema["x-kind"] === "text" ? undefined : fixName(value, pattern);

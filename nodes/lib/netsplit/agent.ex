@@ -20,8 +20,25 @@ defmodule Netsplit.Agent do
       first stdin line, `routes <NETSPLIT_ROUTES text>`, and the ready line waits for them. The
       local runtime spawns the nodes while Toxiproxy is still starting and sends each node its
       routes once the proxies exist, so a node's boot and Toxiproxy's start overlap.
+    * `NETSPLIT_FORMATION` - `app`: the agent never dials its peers at boot (the application
+      under test forms the cluster; the harness also turns the reconnect loop off).
     * `NETSPLIT_FAULT_INJECT` - faults of the agent itself, for netsplit's own tests
       (`Netsplit.Agent.FaultInject`).
+
+  A node that netsplit does not start itself (an application's release or command, booting the
+  agent with `-s Elixir.Netsplit.Agent boot` from `ERL_AFLAGS`) also gets:
+
+    * `NETSPLIT_FULL_NAME` - the name the node must be distributed under. The ready line waits
+      until it is (the program may start distribution itself, after its boot: the wait runs in
+      its own process so the program's own `-s`/`-eval` go on), at most `NETSPLIT_DIST_WAIT_MS`
+      (default 60000); a node distributed under another name, or not at all, prints
+      `netsplit-agent failed: <why>` and stops the agent. The ready line then carries the BEAM's
+      OS pid (`os_pid=<pid>`), for a start script that does not `exec` its BEAM.
+    * `NETSPLIT_WATCH_FD` - the stdin watch reads this file descriptor (a pipe the harness holds
+      open, e.g. `3`) instead of stdin.
+    * `NETSPLIT_COOKIE_FILE` - the run's cookie, set with `:erlang.set_cookie/1` (by
+      `Netsplit.Epmd` while distribution starts, and here once distributed): a release's
+      script puts its own `--cookie` on the command line, the run's cookie is on none.
   """
 
   @doc """
@@ -37,12 +54,18 @@ defmodule Netsplit.Agent do
       {:ok, _} ->
         # the ready line promises a node that can reach its peers
         if routes_from_stdin, do: await_routes()
-        # dial every peer now rather than at the reconnect loop's first tick: the nodes that
-        # boot last mesh with the others before the harness even asks (connect_all)
-        Netsplit.Agent.Reconnector.dial_all()
-        Netsplit.Agent.FaultInject.before_ready()
-        IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}")
-        Netsplit.Agent.FaultInject.arm()
+
+        case System.get_env("NETSPLIT_FULL_NAME") do
+          nil ->
+            report_ready("")
+
+          expected ->
+            # a node started by its own command: it may distribute itself only after this -s
+            # returns, so wait for that elsewhere
+            if Node.alive?(),
+              do: finish_app_boot(expected),
+              else: spawn(fn -> finish_app_boot(expected) end)
+        end
 
       {:error, reason} ->
         IO.puts(:stderr, "netsplit-agent failed to start: #{inspect(reason)}")
@@ -52,19 +75,86 @@ defmodule Netsplit.Agent do
     :ok
   end
 
+  defp report_ready(extra) do
+    # dial every peer now rather than at the reconnect loop's first tick: the nodes that
+    # boot last mesh with the others before the harness even asks (connect_all)
+    # (not with `cluster.formation: app`: then meshing is the application's job alone)
+    if System.get_env("NETSPLIT_FORMATION") != "app", do: Netsplit.Agent.Reconnector.dial_all()
+    Netsplit.Agent.FaultInject.before_ready()
+    IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}#{extra}")
+    Netsplit.Agent.FaultInject.arm()
+  end
+
+  @dist_wait_ms 60_000
+
+  # The ready line of a node started by its own command: once it is distributed as `expected`.
+  defp finish_app_boot(expected) do
+    wait_ms =
+      case Integer.parse(System.get_env("NETSPLIT_DIST_WAIT_MS", "")) do
+        {ms, ""} when ms > 0 -> ms
+        _ -> @dist_wait_ms
+      end
+
+    await_distribution(System.monotonic_time(:millisecond) + wait_ms)
+
+    cond do
+      not Node.alive?() ->
+        app_boot_failed(
+          "the node did not start distribution within #{wait_ms} ms; netsplit expected it as " <>
+            "#{expected} (give the program -name #{expected}, e.g. with the {full_name} placeholder)"
+        )
+
+      Atom.to_string(node()) != expected ->
+        app_boot_failed(
+          "the node is distributed as #{node()}, but netsplit expected #{expected} (its proxies " <>
+            "and routes name it so): start it with the name #{expected} (the {full_name} placeholder)"
+        )
+
+      true ->
+        case Netsplit.Epmd.apply_run_cookie() do
+          :ok -> report_ready(" os_pid=#{System.pid()}")
+          {:error, why} -> app_boot_failed(why)
+        end
+    end
+  rescue
+    e -> app_boot_failed("the agent's boot raised #{Exception.message(e)}")
+  end
+
+  defp await_distribution(deadline) do
+    if not Node.alive?() and System.monotonic_time(:millisecond) < deadline do
+      Process.sleep(20)
+      await_distribution(deadline)
+    end
+  end
+
+  # Not a halt: the program may be a helper of the real server; the harness ends the node.
+  defp app_boot_failed(why) do
+    IO.puts(:stderr, "netsplit-agent failed: #{why}")
+    Application.stop(:netsplit_agent)
+  end
+
   # Starts the stdin watcher if asked to; true when the routes will come on stdin.
   defp maybe_watch_stdin do
     if System.get_env("NETSPLIT_WATCH_STDIN") == "1" do
       booting = if System.get_env("NETSPLIT_ROUTES_FROM") == "stdin", do: self()
 
       spawn(fn ->
-        port = Port.open({:fd, 0, 1}, [:eof, :binary, {:line, 1_048_576}])
+        port = Port.open(watched_fd(), [:eof, :binary, {:line, 1_048_576}])
         watch_stdin(port, booting)
       end)
 
       booting != nil
     else
       false
+    end
+  end
+
+  # NETSPLIT_WATCH_FD=3: a pipe of its own instead of stdin, for a node started by its own command
+  # (its `-noshell` input driver already reads fd 0; a second reader would steal it)
+  defp watched_fd do
+    case Integer.parse(System.get_env("NETSPLIT_WATCH_FD", "0")) do
+      {fd, ""} when fd > 2 -> {:fd, fd, fd}
+      _ -> {:fd, 0, 1}
     end
   end
 

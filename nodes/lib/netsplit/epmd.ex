@@ -18,11 +18,45 @@ defmodule Netsplit.Epmd do
   @spec start_link() :: :ignore
   def start_link, do: :ignore
 
-  @spec register_node(charlist() | String.t(), non_neg_integer()) :: {:ok, integer()}
-  def register_node(_name, _port), do: {:ok, -1}
+  # register_node runs inside net_kernel's start, before it accepts any connection: the run's
+  # cookie (NETSPLIT_COOKIE_FILE) replaces whatever the command line gave (a release's --cookie)
+  @spec register_node(charlist() | String.t(), non_neg_integer()) ::
+          {:ok, integer()} | {:error, term()}
+  def register_node(_name, _port) do
+    case apply_run_cookie() do
+      :ok -> {:ok, -1}
+      {:error, why} -> {:error, {:netsplit_cookie, why}}
+    end
+  end
 
-  @spec register_node(charlist() | String.t(), non_neg_integer(), atom()) :: {:ok, integer()}
-  def register_node(_name, _port, _family), do: {:ok, -1}
+  @spec register_node(charlist() | String.t(), non_neg_integer(), atom()) ::
+          {:ok, integer()} | {:error, term()}
+  def register_node(name, port, _family), do: register_node(name, port)
+
+  @doc """
+  Sets this node's cookie from the file named by `NETSPLIT_COOKIE_FILE` (nodes netsplit does not
+  start itself, whose command line may carry another cookie). No variable: nothing to do.
+  Runs while the kernel boots too: `prim_file`, nothing that needs the file server.
+  """
+  @spec apply_run_cookie() :: :ok | {:error, String.t()}
+  def apply_run_cookie do
+    case System.get_env("NETSPLIT_COOKIE_FILE") do
+      nil ->
+        :ok
+
+      file ->
+        case :prim_file.read_file(file) do
+          {:ok, text} ->
+            cookie = text |> :string.trim() |> :erlang.binary_to_atom(:utf8)
+            true = :erlang.set_cookie(cookie)
+            :ok
+
+          {:error, reason} ->
+            {:error,
+             "cannot read the run's cookie file #{file} (NETSPLIT_COOKIE_FILE): #{inspect(reason)}"}
+        end
+    end
+  end
 
   @spec listen_port_please(charlist(), charlist()) :: {:ok, non_neg_integer()}
   def listen_port_please(_name, _host) do

@@ -7,15 +7,16 @@
 import { rel } from "../../run/progress.js";
 import { now } from "../../util/clock.js";
 import type { NodeAction } from "../../scenario/model.js";
-import type { StartedCluster } from "../../runtime/cluster.js";
+import type { RunContext } from "../../run/context.js";
 import type { Drawn, FaultKind, FaultStep, NemesisRule } from "./kind.js";
 
-const ACTIONS: Record<NodeAction, (cluster: StartedCluster, node: string) => Promise<unknown>> = {
-  kill: (c, n) => c.kill(n),
-  stop: (c, n) => c.stopNode(n),
-  restart: (c, n) => c.restart(n),
-  pause: (c, n) => c.pause(n),
-  resume: (c, n) => c.resume(n),
+const ACTIONS: Record<NodeAction, (ctx: RunContext, node: string) => Promise<unknown>> = {
+  kill: (ctx, n) => ctx.cluster.kill(n),
+  // the application under test may ask for a longer grace to stop cleanly
+  stop: (ctx, n) => ctx.cluster.stopNode(n, ctx.app?.spec.stopGraceMs),
+  restart: (ctx, n) => ctx.cluster.restart(n),
+  pause: (ctx, n) => ctx.cluster.pause(n),
+  resume: (ctx, n) => ctx.cluster.resume(n),
 };
 
 export function nodeAction<K extends NodeAction>(kind: K, drawn: Drawn, nemesis?: NemesisRule<FaultStep<K>>): FaultKind<FaultStep<K>> {
@@ -23,9 +24,8 @@ export function nodeAction<K extends NodeAction>(kind: K, drawn: Drawn, nemesis?
     kind,
     drawn,
     async apply(ctx, step, how) {
-      const { cluster } = ctx;
       const startedAt = now();
-      await Promise.all(step.nodes.map((n) => ACTIONS[kind](cluster, n)));
+      await Promise.all(step.nodes.map((n) => ACTIONS[kind](ctx, n)));
       const appliedAt = now();
       ctx.lastChangeAt = appliedAt;
       ctx.history.record("fault", { step: how.path, kind, nodes: step.nodes, startedAt, appliedAt, ...(how.nemesis ? { nemesis: true } : {}) }, startedAt);

@@ -103,6 +103,15 @@ export class DockerBackend implements ClusterBackend {
         name,
         image: this.images.node,
         env: {
+          ...s.nodeEnv?.({
+            name,
+            fullName: this.fullName(name),
+            index: s.names.indexOf(name) + 1,
+            distPort: DIST_PORT,
+            names: s.names,
+            fullNameOf: (n) => this.fullName(n),
+          }),
+          ...(s.formation === "app" ? { NETSPLIT_FORMATION: "app" } : {}),
           RELEASE_NODE: this.fullName(name),
           RELEASE_COOKIE: s.cookie,
           NETSPLIT_SECRET: s.secret,
@@ -111,6 +120,7 @@ export class DockerBackend implements ClusterBackend {
           ERL_FLAGS: [...kernelArgs(s.kernel), "-netsplit_run", s.runId, ...(codePaths.length ? ["-pa", ...codePaths] : [])].join(" "),
         },
         codePaths,
+        mounts: s.mounts.map((m) => ({ path: path.resolve(m.path), writable: m.writable })),
         bootTimeoutMs: s.bootTimeoutMs,
         logFile: s.logDir ? path.join(s.logDir, `${name}.log`) : undefined,
       });

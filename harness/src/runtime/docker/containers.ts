@@ -140,6 +140,8 @@ export interface NodeContainerSpec {
   env: Record<string, string>;
   /** Host folders mounted read-only at the same path (extra code paths such as Horde's). */
   codePaths: readonly string[];
+  /** Host folders mounted at the same path (an application under test: its project, the nodes' scratch folders). */
+  mounts: readonly { path: string; writable: boolean }[];
   bootTimeoutMs: number;
   logFile: string | undefined;
 }
@@ -164,7 +166,10 @@ export class NodeContainer {
         this.started = await container(ctx, spec.image, this.containerName, nodeAlias(spec.name), { [LABEL.role]: "node", [LABEL.node]: spec.name })
           .withEnvironment(spec.env)
           .withExposedPorts(CONTROL_PORT)
-          .withBindMounts(spec.codePaths.map((p) => ({ source: p, target: p, mode: "ro" as const })))
+          .withBindMounts([
+            ...spec.codePaths.filter((p) => !spec.mounts.some((m) => p.startsWith(`${m.path}/`))).map((p) => ({ source: p, target: p, mode: "ro" as const })),
+            ...spec.mounts.map((m) => ({ source: m.path, target: m.path, mode: m.writable ? ("rw" as const) : ("ro" as const) })),
+          ])
           .withLogConsumer((stream) => this.log.follow(stream))
           .withWaitStrategy(Wait.forLogMessage(READY))
           .withStartupTimeout(spec.bootTimeoutMs)

@@ -169,6 +169,12 @@ defmodule Netsplit.Agent.Ops do
   defp do_run("horde_spawn", args), do: Netsplit.Agent.Horde.spawn_keys(args)
   defp do_run("horde_census", _args), do: Netsplit.Agent.Horde.census()
 
+  # the application under test (Netsplit.Agent.UserApp): each runs in this request's own task
+  defp do_run("call", args), do: Netsplit.Agent.UserApp.call(args)
+  defp do_run("app_start", args), do: Netsplit.Agent.UserApp.app_start(args)
+  defp do_run("pg_app_view", args), do: Netsplit.Agent.UserApp.pg_app_view(args)
+  defp do_run("global_names", _args), do: Netsplit.Agent.UserApp.global_names()
+
   defp do_run("echo", args), do: {:ok, Map.get(args, "value")}
 
   defp do_run("stop", _args) do
