@@ -16,118 +16,11 @@
  * convergence times (heal to full mesh) and the view matrices at key moments.
  */
 import { drawnOf } from "../faults/kinds/index.js";
+import type { CellState, Detection, FaultWindow, NodeRunState, Topology } from "./topology-model.js";
+import { convergence, snapshots } from "./topology-views.js";
 import { eventTime, nodeEvent, num, shortName, str, type HistoryEntry } from "./record.js";
 
-export type CellState = "up" | "down" | "dead";
-export type NodeRunState = "running" | "paused" | "stopped" | "killed";
-
-export interface ViewInterval {
-  /** The observer. */
-  node: string;
-  peer: string;
-  state: CellState;
-  fromMs: number;
-  toMs: number;
-  /** Taken from the peer's events (the observer had just restarted and had not said yet). */
-  inferred: boolean;
-}
-
-export interface NodeMark {
-  node: string;
-  peer: string;
-  kind: "nodeup" | "nodedown";
-  atMs: number;
-  reason?: string;
-}
-
-export interface NodeStateInterval {
-  node: string;
-  state: Exclude<NodeRunState, "running">;
-  fromMs: number;
-  toMs: number;
-  detail?: string;
-}
-
-export interface FaultWindow {
-  id: number;
-  step: string;
-  kind: string;
-  label: string;
-  startMs: number;
-  appliedMs: number;
-  /** When the fault was healed, or the end of the run when it never was (`open`). */
-  endMs: number;
-  open: boolean;
-  healedBy?: string;
-  /** The lanes the fault touches. */
-  nodes: string[];
-  pairs: [string, string][];
-  directions: string[];
-  nemesis: boolean;
-}
-
-/** A heal, resume or restart: an instant on the fault row. */
-export interface FaultMark {
-  step: string;
-  kind: string;
-  label: string;
-  atMs: number;
-  appliedMs: number;
-  nodes: string[];
-}
-
-export interface Observation {
-  node: string;
-  peer: string;
-  /** From the fault's start. */
-  ms: number;
-  reason: string;
-}
-
-export interface Detection {
-  faultId: number;
-  step: string;
-  kind: string;
-  label: string;
-  atMs: number;
-  expected: number;
-  observed: Observation[];
-  missing: { node: string; peer: string }[];
-}
-
-export interface Convergence {
-  step: string;
-  label: string;
-  /** When the heal was applied. */
-  atMs: number;
-  /** Heal to full mesh (every running node sees every other); null when it never re-meshed before the next fault or the end. */
-  meshMs: number | null;
-}
-
-export type MatrixCell = CellState | "self";
-
-export interface ViewSnapshot {
-  label: string;
-  atMs: number;
-  /** observer -> peer -> state. */
-  matrix: Record<string, Record<string, MatrixCell>>;
-}
-
-export interface Topology {
-  nodes: string[];
-  readyMs: number | null;
-  endMs: number;
-  faults: FaultWindow[];
-  marks: FaultMark[];
-  nodeMarks: NodeMark[];
-  views: ViewInterval[];
-  nodeStates: NodeStateInterval[];
-  detections: Detection[];
-  convergence: Convergence[];
-  snapshots: ViewSnapshot[];
-  /** Intervals during which every running node saw every other. */
-  mesh: { fromMs: number; toMs: number }[];
-}
+export type * from "./topology-model.js";
 
 type Item =
   | { at: number; seq: number; kind: "ready"; e: HistoryEntry }
@@ -181,8 +74,8 @@ class Replay {
       if (this.ready) this.updateMesh(item.at);
     }
     this.finish();
-    this.out.snapshots = this.snapshots();
-    this.out.convergence = this.convergence();
+    this.out.snapshots = snapshots(this.out);
+    this.out.convergence = convergence(this.out);
     return this.out;
   }
 
@@ -456,57 +349,6 @@ class Replay {
     this.out.nodeStates.sort((a, b) => a.fromMs - b.fromMs);
   }
 
-  private matrixAt(byCell: Map<string, ViewInterval[]>, atMs: number): Record<string, Record<string, MatrixCell>> {
-    const m: Record<string, Record<string, MatrixCell>> = {};
-    for (const n of this.nodes) {
-      m[n] = {};
-      for (const p of this.nodes) {
-        if (p === n) {
-          m[n][p] = "self";
-          continue;
-        }
-        const v = byCell.get(`${n}>${p}`)?.filter((i) => i.fromMs <= atMs).at(-1);
-        m[n][p] = v?.state ?? "up";
-      }
-    }
-    return m;
-  }
-
-  /** The view matrix when the cluster was ready, just before each fault and heal, and at the end; unchanged ones are dropped. */
-  private snapshots(): ViewSnapshot[] {
-    if (this.out.readyMs === null) return [];
-    const moments: { label: string; atMs: number }[] = [{ label: "cluster ready", atMs: this.out.readyMs }];
-    const events = [
-      ...this.out.faults.map((f) => ({ label: `just before ${f.label}`, atMs: f.startMs })),
-      ...this.out.marks.map((m) => ({ label: `just before ${m.label}`, atMs: m.atMs })),
-    ].sort((a, b) => a.atMs - b.atMs);
-    for (const e of events) if (e.atMs > this.out.readyMs) moments.push({ label: e.label, atMs: e.atMs - 0.001 });
-    moments.push({ label: "end of run", atMs: this.endMs - 0.001 });
-    const byCell = new Map<string, ViewInterval[]>();
-    for (const v of this.out.views) {
-      const list = byCell.get(`${v.node}>${v.peer}`);
-      if (list) list.push(v);
-      else byCell.set(`${v.node}>${v.peer}`, [v]);
-    }
-    const out: ViewSnapshot[] = [];
-    for (const m of moments) {
-      const matrix = this.matrixAt(byCell, m.atMs);
-      if (out.length > 0 && JSON.stringify(out.at(-1)!.matrix) === JSON.stringify(matrix)) continue;
-      out.push({ label: m.label, atMs: Math.max(0, m.atMs), matrix });
-    }
-    return out;
-  }
-
-  private convergence(): Convergence[] {
-    const starts = this.out.faults.map((f) => f.startMs).sort((a, b) => a - b);
-    return this.out.marks.filter((m) => m.kind === "heal").map((m) => {
-      const next = starts.find((s) => s > m.appliedMs) ?? this.endMs;
-      const during = this.out.mesh.find((i) => i.fromMs <= m.appliedMs && m.appliedMs < i.toMs);
-      const after = this.out.mesh.find((i) => i.fromMs >= m.appliedMs && i.fromMs <= next);
-      const meshMs = during ? 0 : after ? after.fromMs - m.appliedMs : null;
-      return { step: m.step, label: m.label, atMs: m.appliedMs, meshMs };
-    });
-  }
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}-${b}` : `${b}-${a}`);
