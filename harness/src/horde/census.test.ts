@@ -8,10 +8,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  allHordeKeys, analyzeCensus, anomalySummary, hordeKeys, keyHealToCleanMs, sampleRecord, shortPid, summarizeSamples, workerExits,
-  type CensusAnalysis, type EntryLike, type NodeCensus, type WorkloadCensus,
-} from "./census.js";
+import { allHordeKeys, analyzeCensus, anomalySummary, hordeKeys, sampleRecord, shortPid, type CensusAnalysis, type NodeCensus, type WorkloadCensus } from "./census.js";
+import { keyHealToCleanMs, summarizeSamples, workerExits, type EntryLike } from "./census-history.js";
 
 const pid = (node: string, id: number) => `${node}@127.0.0.1/${id}.0`;
 

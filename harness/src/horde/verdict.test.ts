@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeCensus, type EntryLike, type NodeCensus } from "./census.js";
+import { analyzeCensus, type NodeCensus } from "./census.js";
+import type { EntryLike } from "./census-history.js";
 import { noLossVerdict, uniqueVerdict } from "./verdict.js";
 
 const pid = (node: string, id: number) => `${node}@127.0.0.1/${id}.0`;

@@ -4,10 +4,8 @@
  * pids, registered pid and lookup per node, anomalies, duplicates seen during the faults, the
  * exits the workers got). Pure: the checkers in checks/horde.ts feed it.
  */
-import {
-  ANOMALY_KINDS, ANOMALY_TEXT, keyHealToCleanMs, shortPid, summarizeSamples, workerExits,
-  type AnomalyKind, type CensusAnalysis, type EntryLike, type KeyState, type RunSummary, type WorkerEvents, type WorkerExit,
-} from "./census.js";
+import { ANOMALY_KINDS, ANOMALY_TEXT, shortPid, type AnomalyKind, type CensusAnalysis, type KeyState } from "./census.js";
+import { keyHealToCleanMs, summarizeSamples, workerExits, type EntryLike, type RunSummary, type WorkerEvents, type WorkerExit } from "./census-history.js";
 
 export interface HordeVerdict {
   verdict: "pass" | "fail" | "unknown";
