@@ -302,7 +302,7 @@ async function setupWorkload(ctx: RunContext): Promise<void> {
     const outcome = await ctx.cluster.agent(g.node).call<Record<string, unknown>>("global_register", { name: g.name, timeout_ms: GLOBAL_REGISTER_TIMEOUT_MS }, GLOBAL_REGISTER_TIMEOUT_MS + 5000);
     ctx.history.record("global_register", { node: g.node, name: g.name, outcome, workload: true });
   }
-  await setupNodeWorkload(ctx, ctx.cluster.names);
+  await setupNodeWorkload(ctx, ctx.cluster.names, false);
   await spawnHordeKeys(ctx);
   // the timeline starts from a converged workload, so what the checks see comes from the faults
   const at = { file: "", line: 0, column: 0, path: "" };

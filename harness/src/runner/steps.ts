@@ -209,8 +209,8 @@ async function waitUntilCall(ctx: RunContext, until: Extract<WaitUntilStep["unti
   return { ok: false, detail: describeOutcomes(until.call, last.filter((o) => o.verdict !== "pass")) };
 }
 
-/** Starts the scenario's workload on the given nodes (all at boot; one after a restart). */
-export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[]): Promise<void> {
+/** Starts the scenario's workload on the given nodes (all at boot, `restarted` false; after a restart, with the application under test). */
+export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[], restarted = true): Promise<void> {
   const w = ctx.scenario.workload;
   await Promise.all(nodes.map(async (n) => {
     const agent = ctx.cluster.agent(n);
@@ -223,5 +223,5 @@ export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[
   // the keys themselves are started once, at boot, by the runner)
   await startHordeOn(ctx, nodes);
   // a restarted node runs the application under test again (at boot the runner starts it)
-  if (ctx.app && nodes.length < ctx.cluster.names.length) await startApp(ctx, ctx.app, nodes);
+  if (ctx.app && restarted) await startApp(ctx, ctx.app, nodes);
 }
