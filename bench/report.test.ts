@@ -34,6 +34,21 @@ describe("the generated BENCHMARKS.md", () => {
     expect(md).toContain("| docker runtime: cluster ready, N = 3 | skipped: no Docker engine answers |");
   });
 
+  it("shows the app measurement in the table and its parts in a details table; a miss names where the time went", () => {
+    const app = (samples: number[], floor: number[]) => figure({
+      id: "app.jobs.n3", group: "app", label: "cluster + app ready (examples/jobs), N = 3", unit: "ms", samples, floor: { label: "bare + start", samples: floor },
+      target: { maxRatio: 1.5, text: "≤ 1.5× floor" },
+      detail: { boot_with_app_ms: 1500, boot_without_app_ms: 1000, after_boot_ms: 40, start_app_ms: 38, app_started_ms: 25, app_started_max_ms: 30 },
+      note: "with app = boot_ms + cluster_ready to app_ready",
+    });
+    const met = renderReport(results([app([1540], [1100])]));
+    expect(met).toContain("| **app** | | | | | | |");
+    expect(met).toContain("| cluster + app ready (examples/jobs), N = 3 | 1540 ms | 1100 ms | 1.40× | ≤ 1.5× floor | met | 1 |");
+    expect(met).toContain("| 3 | 1540 ms | 1500 ms | 40 ms | 25 ms / 30 ms | 1000 ms | 1100 ms | 1.40× |");
+    const missed = renderReport(results([app([2000], [1100])]));
+    expect(missed).toMatch(/Where a target is missed[\s\S]*cluster \+ app ready[\s\S]*500 ms more, before the app is started[\s\S]*The gap is in the boot/);
+  });
+
   it("carries the rerun commands", () => {
     expect(renderReport(results([]))).toMatch(/npm run bench\s+# everything[\s\S]*npx tsx bench\/report\.ts/);
   });

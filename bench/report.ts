@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../harness/src/util/paths.js";
 import type { BenchResults, Figure } from "./lib/results.js";
 
-const GROUP_ORDER = ["cluster ready", "cluster phases", "agent boot", "fault apply", "detection", "memory", "suite", "docker runtime"];
+const GROUP_ORDER = ["cluster ready", "cluster phases", "agent boot", "fault apply", "detection", "memory", "app", "suite", "docker runtime"];
 
 function fmt(n: number | undefined, unit?: string): string {
   if (n === undefined || !Number.isFinite(n)) return "–";
@@ -57,6 +57,8 @@ function missedExplanation(f: Figure, results: BenchResults): string {
       return clusterReadyMiss(f, results);
     case "fault apply":
       return `The harness makes exactly the floor's calls (same count, all at once); the rest is client-side work per call (toxiproxy-node-client objects, JSON parsing, bookkeeping). On a busy machine a few ms of event-loop delay dominate a ${fmt(f.floor?.median, "ms")} floor. What would close it: fewer calls (one toxic per stream is the minimum Toxiproxy's API allows; a batch endpoint does not exist) or an idle machine.`;
+    case "app":
+      return appMiss(f);
     case "suite":
       return `Most of the suite's time is the scenarios' own timelines (waits for net_ticktime-based detection in blackhole scenarios, \`wait:\` steps); see the per-scenario table. What would close it: shorter waits where a scenario waits longer than its checks need, or running scenarios two at a time (two runs at once do not collide).`;
     default:
@@ -84,6 +86,20 @@ function clusterReadyMiss(f: Figure, results: BenchResults): string {
     "What would close it: less CPU per node at boot — an agent that does not start Elixir's Logger application (its node logs would then use OTP's own handler and format) nor :crypto (used once per control connection, for the constant-time secret check) before it reports ready — or more cores: the boot is embarrassingly parallel, so the CPU per node, not the harness's structure, sets the ratio.",
   );
   return parts.join(" ");
+}
+
+/** Where the with-app time goes past its floor, from the figure's measured parts. */
+export function appMiss(f: Figure): string {
+  const d = f.detail ?? {};
+  const n = (k: string) => Number(d[k]);
+  const bootExtra = n("boot_with_app_ms") - n("boot_without_app_ms");
+  const startExtra = n("after_boot_ms") - n("app_started_ms");
+  return [
+    `Boot with the app ${fmt(n("boot_with_app_ms"), "ms")} against ${fmt(n("boot_without_app_ms"), "ms")} without it (${fmt(bootExtra, "ms")} more, before the app is started at all); from cluster_ready to app_ready ${fmt(n("after_boot_ms"), "ms")}, of which ensure_all_started inside the node ${fmt(n("app_started_ms"), "ms")} (median; slowest node ${fmt(n("app_started_max_ms"), "ms")}), so the runner's own app_start round trip and bookkeeping add ${fmt(startExtra, "ms")}.`,
+    bootExtra > startExtra
+      ? "The gap is in the boot: each node gets the app's code paths (`-pa` for every ebin of `_build`) and its rendered environment, and loads more code before its agent reports ready; on a busy machine with few cores that CPU time is wall time. What would close it: fewer code paths per node (one ebin directory, or the app's code loaded only when it starts) or an idle machine."
+      : "The gap is after the boot: the app_start call and the wait for every node. What would close it: starting the app from the node's boot (`-eval`) instead of a call after the mesh.",
+  ].join(" ");
 }
 
 function phaseText(p: Record<string, unknown>): string {
@@ -116,19 +132,26 @@ export function renderReport(results: BenchResults, resultsPath = "bench/results
     "  (one `POST /proxies/{p}/toxics` per affected stream, then in `reset` mode one",
     "  `POST /proxies/{p}` `{\"enabled\": false}` per affected proxy), sent directly with `fetch`, on",
     "  the same cluster, alternating with the harness.",
+    "- **app** — cluster ready with a small application under test (`examples/jobs`, N = 3 and 5,",
+    "  local runtime), through the runner (`runScenario` on a minimal scenario, read from its history):",
+    "  `cluster_ready.boot_ms` + the time from `cluster_ready` to `app_ready` (the app's applications",
+    "  started on every node; no `ready:` call). Floor: `boot_ms` of the same scenario without the app",
+    "  (same run, alternating) + the app's own start (median `ms` of the `app_started` entries, i.e.",
+    "  `Application.ensure_all_started` inside the node).",
     "",
     "Benchmarks are not tests: nothing here is asserted anywhere in the test suite.",
     "",
     "## Rerun",
     "",
     "```sh",
-    "npm run bench                                   # everything (about " + Math.max(1, Math.round(results.durationS / 60)) + " min here); writes bench/results.json and this file",
+    // after an --only rerun, durationS is that rerun's: no estimate for everything then
+    "npm run bench                                   # everything" + (results.command.includes("; then") ? "" : " (about " + Math.max(1, Math.round(results.durationS / 60)) + " min here)") + "; writes bench/results.json and this file",
     "npm run bench -- --quick                        # fewer sizes and repetitions -> bench/results.quick.json (no doc)",
     "npm run bench -- --only cluster,fault --reps 5  # some measurements; their figures replace those in bench/results.json",
     "npx tsx bench/report.ts                         # regenerate this file from bench/results.json",
     "```",
     "",
-    "Measurements: `cluster`, `phases`, `boot`, `fault`, `detection`, `memory`, `docker`, `suite`. Run it on",
+    "Measurements: `cluster`, `phases`, `boot`, `fault`, `detection`, `memory`, `docker`, `suite`, `app`. Run it on",
     "an otherwise idle machine: every figure is wall-clock time on shared cores. The docker",
     "measurement needs the images (`node bin/netsplit.js images --local`) and is recorded as skipped",
     "when no Docker engine answers.",
@@ -252,6 +275,26 @@ function details(results: BenchResults, groups: Map<string, Figure[]>): string[]
       out.push(`| ${n} | ${n * (n - 1)} | ${fmt(node?.median, "MiB")} / ${fmt(Number(node?.detail?.max_mib), "MiB")} | ${fmt(Number(node?.detail?.all_nodes_total_mib), "MiB")} | ${fmt(tp?.median, "MiB")} | ${fmt(Number(tp?.detail?.fds))} | ${fmt(Number(tp?.detail?.threads))} | ${fmt(Number(node?.detail?.fds_per_node))} | ${fmt(h?.median, "MiB")} |`);
     }
     out.push("", "The harness's RSS includes the benchmark itself (and tsx); it holds one control connection per node.", "");
+  }
+  const app = groups.get("app");
+  if (app?.length) {
+    out.push(
+      "### Cluster ready with an application under test", "",
+      "`bench/app.ts`: examples/jobs (compiled with `MIX_ENV=prod mix compile`) on every node, through",
+      "`runScenario`; milliseconds, medians. With app = boot with app + cluster_ready → app_ready;",
+      "floor = boot without app + ensure_all_started.", "",
+      "| N | with app | boot with app | cluster_ready → app_ready | ensure_all_started (median / slowest node) | boot without app | floor | ratio |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    );
+    for (const f of app) {
+      const d = f.detail ?? {};
+      const ms = (k: string) => fmt(Number(d[k]), "ms");
+      out.push(`| ${f.id.replace(/^app\.jobs\.n/, "")} | ${fmt(f.median, "ms")} | ${ms("boot_with_app_ms")} | ${ms("after_boot_ms")} | ${ms("app_started_ms")} / ${ms("app_started_max_ms")} | ${ms("boot_without_app_ms")} | ${fmt(f.floor?.median, "ms")} | ${f.ratio?.toFixed(2) ?? "–"}× |`);
+    }
+    const loads = app[0]!.detail ?? {};
+    const la = (k: string) => (Array.isArray(loads[k]) ? (loads[k] as number[]).join(", ") : "–");
+    out.push("", `Load average (1, 5, 15 min) during this measurement (started ${(app[0] as Figure & { measuredAt?: string }).measuredAt ?? "with its run"}): ${la("load_average_start")} at the start, ${la("load_average_end")} at the end, on ${results.machine.cpus} cores.`);
+    out.push("", "The figure's note: " + (app[0]!.note ?? "") + ".", "");
   }
   for (const group of ["detection", "docker runtime"]) {
     const figs = groups.get(group);

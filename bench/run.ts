@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../harness/src/util/paths.js";
 import { measureAgentBoot } from "./agent-boot.js";
+import { measureApp } from "./app.js";
 import { measureClusterReady } from "./cluster-ready.js";
 import { measureDetection } from "./detection.js";
 import { measureDocker } from "./docker.js";
@@ -27,7 +28,7 @@ import type { BenchResults, Figure, Skipped } from "./lib/results.js";
 /** Which figure ids each measurement produces (to replace them in an existing results file). */
 const PREFIX: Record<Measurement, string> = {
   cluster: "cluster_ready.", phases: "cluster_phases.", boot: "agent_boot.", fault: "fault_apply.", detection: "detection.",
-  memory: "memory.", docker: "docker.", suite: "suite.",
+  memory: "memory.", docker: "docker.", suite: "suite.", app: "app.",
 };
 
 async function main(): Promise<number> {
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
       skipped.push(...d.skipped);
     },
     suite: async () => void figures.push(...(await measureSuite(p.suiteReps, log))),
+    app: async () => void figures.push(...(await measureApp(p.appSizes, p.appReps, log))),
   };
   for (const m of options.only) {
     const t0 = Date.now();

@@ -22,8 +22,17 @@ describe("bench options", () => {
 
   it("--reps overrides every repetition count; quick runs fewer sizes", () => {
     const p = plan({ quick: false, reps: 2 });
-    expect([p.clusterReps, p.phaseReps, p.bootReps, p.faultReps, p.detectionReps, p.memoryReps, p.dockerReps, p.suiteReps]).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect([p.clusterReps, p.phaseReps, p.bootReps, p.faultReps, p.detectionReps, p.memoryReps, p.dockerReps, p.suiteReps, p.appReps]).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(plan({ quick: false, reps: null }).clusterSizes).toEqual([3, 5, 10, 16, 24]);
     expect(plan({ quick: true, reps: null }).clusterSizes.length).toBeLessThan(5);
+  });
+
+  it("--only app runs the app measurement alone: N = 3 and 5, 9 repetitions (quick: N = 3, 3)", () => {
+    expect(parseOptions(["--only", "app"]).only).toEqual(["app"]);
+    expect(MEASUREMENTS).toContain("app");
+    const full = plan({ quick: false, reps: null });
+    expect([full.appSizes, full.appReps]).toEqual([[3, 5], 9]);
+    const quick = plan({ quick: true, reps: null });
+    expect([quick.appSizes, quick.appReps]).toEqual([[3], 3]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * How much of the harness's heap the run's history takes. The runner keeps every history entry
- * in memory (`History.entries` in harness/src/runner/history.ts: checks such as global.blocking
+ * in memory (`History.entries` in harness/src/run/history.ts: checks such as global.blocking
  * and the final reports read them), so the harness's heap grows with every event by design. To
  * tell that apart from a leak, the soak measures the history's retained size exactly:
  *

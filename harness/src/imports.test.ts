@@ -20,7 +20,7 @@ import { describe, expect, it } from "vitest";
 const SRC = path.dirname(fileURLToPath(import.meta.url));
 
 /** Folders below `runner/`: none of their modules may import from it. */
-export const BELOW_RUNNER = ["run", "checks", "report", "horde", "app", "faults", "runtime", "scenario", "toxiproxy", "agent", "util", "workloads"];
+export const BELOW_RUNNER = ["run", "checks", "report", "horde", "app", "clients", "faults", "runtime", "scenario", "toxiproxy", "agent", "util", "workloads"];
 
 /** The relative module specifiers `text` imports, in any form. */
 export function importsOf(text: string): string[] {

@@ -84,6 +84,18 @@ describe("the example app (examples/jobs) under a partition, local runtime", () 
   });
 });
 
+describe("the example app when a worker node is killed mid-job, local runtime", () => {
+  it("the naive variant loses the jobs that were on the killed node; the fixed one re-dispatches them", async () => {
+    const naive = await run([path.join(JOBS, "kill-worker-naive.yaml")]);
+    expect(naive.code, naive.out + naive.err).toBe(1);
+    expect(results(naive).checks.find((c) => c.name === "invariant" && c.verdict === "fail")?.detail).toMatch(/Jobs\.Check\.no_lost_jobs\/0 .*accepted jobs never completed/);
+    const fixed = await run([path.join(JOBS, "kill-worker-fixed.yaml")]);
+    expect(fixed.code, fixed.out + fixed.err).toBe(0);
+    noneLeft(naive);
+    noneLeft(fixed);
+  }, 300_000);
+});
+
 const dockerReason = await dockerUnavailableReason();
 beforeAll(async () => {
   if (dockerReason === null) await ensureImages({ progress: () => undefined });

@@ -10,6 +10,7 @@ import type { CallSpec, Scenario, SourceRef, Step } from "../scenario/model.js";
 import type { ScenarioIssue } from "../scenario/issues.js";
 import { beamPaths } from "../util/paths.js";
 import { readMixConfig } from "./config.js";
+import { appProcessProblem } from "../runtime/app-process.js";
 import { MixProjectProblem, moduleInPaths, resolveMixProject } from "./mix-project.js";
 
 function issue(scenario: Scenario, at: SourceRef, code: string, message: string, hint?: string): ScenarioIssue {
@@ -54,6 +55,12 @@ export function preflightApp(scenario: Scenario): ScenarioIssue[] {
     const lib = path.join(app.source.releaseDir, "lib");
     if (!existsSync(path.join(app.source.releaseDir, "bin")) || !existsSync(lib)) {
       issues.push(issue(scenario, app.sourceAt, "app_no_release", `${path.relative(process.cwd(), app.source.releaseDir) || "."} is not a release (no bin/ and lib/ there): build one with \`MIX_ENV=prod mix release\` and point \`release:\` at _build/prod/rel/<name>`));
+      return issues;
+    }
+    // a release built with another OTP than the agent: said before anything starts
+    const otp = appProcessProblem(app.source);
+    if (otp) {
+      issues.push(issue(scenario, app.sourceAt, "app_release_otp", otp));
       return issues;
     }
   }

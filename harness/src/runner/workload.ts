@@ -17,7 +17,7 @@ import { now } from "../util/clock.js";
 export async function setupWorkload(ctx: RunContext): Promise<void> {
   const { workload } = ctx.scenario;
   for (const w of WORKLOADS) await w.beforeNodes?.(ctx);
-  await setupNodeWorkload(ctx, ctx.cluster.names);
+  await setupNodeWorkload(ctx, ctx.cluster.names, false);
   for (const w of WORKLOADS) await w.afterNodes?.(ctx);
   // the timeline starts from a converged workload, so what the checks see comes from the faults
   for (const w of WORKLOADS) await w.untilConverged?.(ctx);
@@ -30,11 +30,11 @@ export async function setupWorkload(ctx: RunContext): Promise<void> {
   }
 }
 
-/** Starts the scenario's workload on the given nodes (all at boot; one after a restart). */
-export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[]): Promise<void> {
+/** Starts the scenario's workload on the given nodes (all at boot, `restarted` false; after a restart, with the application under test). */
+export async function setupNodeWorkload(ctx: RunContext, nodes: readonly string[], restarted = true): Promise<void> {
   for (const w of WORKLOADS) await w.startOn(ctx, nodes);
   // a restarted node runs the application under test again (at boot the runner starts it)
-  if (ctx.app && nodes.length < ctx.cluster.names.length) await startApp(ctx, ctx.app, nodes);
+  if (ctx.app && restarted) await startApp(ctx, ctx.app, nodes);
 }
 
 /** How a fault is applied on this run: under `path`, restarted nodes getting their workload again. */

@@ -24,24 +24,31 @@
  *   command line.
  * - Routes in `NETSPLIT_ROUTES` (not on stdin: the node's own boot, which may dial its peers,
  *   runs before the agent could read stdin), so these nodes are spawned once the proxies exist.
- *   `NETSPLIT_WATCH_STDIN=1` as for every node: the BEAM halts when the harness dies.
+ *   `NETSPLIT_WATCH_STDIN=1` with `NETSPLIT_WATCH_FD=3`: the BEAM halts when the harness dies and
+ *   a pipe on fd 3 closes (stdin itself is read by such a node's own `-noshell` input driver).
  * - release only: `RELEASE_DISTRIBUTION=name`, `RELEASE_NODE=<full name>`, `RELEASE_MODE=interactive`
  *   (in the default `embedded` mode nothing outside the boot script loads: not the EPMD module,
  *   not the agent), `RELEASE_TMP=<private per-node folder>` unless `env:` sets it (the release
  *   folder is shared by every node and may be read-only).
+ * - `ERL_CRASH_DUMP=<log dir>/<node>.erl_crash.dump` unless `env:` sets it.
+ * - `NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT=<port>`: the run's own epmd daemon (`startRunEpmd`),
+ *   where each node registers itself (DESIGN.md §8: a server that asks epmd about itself).
  *
  * The process runs in its own process group; kill, stop, pause and resume signal the group, so a
  * start script that runs its BEAM as a child (instead of `exec`) goes with it. The agent's ready
  * line carries the BEAM's OS pid, which is tracked for sweeps too.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
-import { UsageError } from "../errors.js";
+import { ProcessError, UsageError } from "../errors.js";
 import type { AppSource } from "../scenario/model.js";
 import { renderTemplate } from "../scenario/placeholders.js";
 import { beamPaths } from "../util/paths.js";
 import type { NodeIdentity } from "./backend.js";
 import { nodeHome } from "./node-home.js";
+import { track, untrack } from "./reaper.js";
 import { kernelArgs, netsplitEnv, type NodeLaunch, type NodeProcessSpec } from "./node-process.js";
 
 /**
@@ -189,7 +196,7 @@ function defaultRender(options: AppProcessOptions, node: NodeIdentity, text: str
 }
 
 /** How node `spec` of an app process starts (for startNodeProcess). */
-export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, node: NodeIdentity): NodeLaunch {
+export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, node: NodeIdentity, epmd?: RunEpmd): NodeLaunch {
   const { app } = options;
   const user = spec.env ?? {};
   const home = nodeHome(spec.runId, spec.cookie);
@@ -199,6 +206,7 @@ export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, nod
     NETSPLIT_COOKIE_FILE: path.join(home, ".erlang.cookie"),
     // the agent gives up waiting for distribution a little before the harness gives up on the boot
     NETSPLIT_DIST_WAIT_MS: String(Math.max(1000, (spec.bootTimeoutMs ?? 30_000) - 2000)),
+    ...(epmd ? { NETSPLIT_EPMD: "daemon", ERL_EPMD_PORT: String(epmd.port) } : {}),
   };
   // a crashing boot leaves its erl_crash.dump next to the node's log (not in the release folder)
   const dump: Record<string, string> = spec.logFile && !user.ERL_CRASH_DUMP ? { ERL_CRASH_DUMP: spec.logFile.replace(/\.log$/, "") + ".erl_crash.dump" } : {};
@@ -245,4 +253,73 @@ export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, nod
       ...netsplitEnv(spec),
     },
   };
+}
+
+/** The run's own epmd daemon (see `startRunEpmd`). */
+export interface RunEpmd {
+  readonly port: number;
+  readonly pid: number;
+  /** SIGKILLs it now (signal handlers). */
+  killSync(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the run's own `epmd` daemon on loopback port `port`, for app processes: a server that
+ * boots itself may ask epmd about its own name (`names/1`, `:erl_epmd.port_please/2`; RabbitMQ
+ * fails its boot without an answer). Each node registers its own name and port there
+ * (`NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT`); peers still resolve only to their proxies. Its
+ * argv[0] carries the run marker, so a sweep after a SIGKILLed harness finds it.
+ */
+export async function startRunEpmd(runId: string, port: number, host = "127.0.0.1"): Promise<RunEpmd> {
+  const beside = path.join(path.dirname(beamPaths().erl), "epmd");
+  const child = spawn(existsSync(beside) ? beside : "epmd", ["-port", String(port), "-address", host], {
+    argv0: `netsplit-epmd-${runId}`,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  let spawnError: Error | undefined;
+  child.on("error", (err) => (spawnError = err));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (child.pid === undefined) {
+    await new Promise((r) => setImmediate(r));
+    throw new ProcessError("epmd_spawn_failed", `could not start the run's epmd daemon${spawnError ? `: ${spawnError.message}` : ""}`);
+  }
+  const pid = child.pid;
+  track({ pid, label: "epmd", marker: runId });
+  void exited.then(() => untrack(pid));
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new ProcessError("epmd_exited", `the run's epmd daemon (port ${port}) exited at once: ${out.trim() || "(no output)"}`);
+    if (await canConnect(host, port)) break;
+    if (performance.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new ProcessError("epmd_timeout", `the run's epmd daemon did not listen on ${host}:${port} within 5000 ms: ${out.trim() || "(no output)"}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    port,
+    pid,
+    killSync: () => void child.kill("SIGKILL"),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
 }

@@ -14,7 +14,7 @@ import { bootCluster, clusterSetup, type ClusterOptions, type NodeIdentity, type
 import { sweepLeftovers } from "./reaper.js";
 import { now } from "../util/clock.js";
 import { removeNodeHome } from "./node-home.js";
-import { appLaunch, checkAppProcess, type AppProcessOptions } from "./app-process.js";
+import { appLaunch, checkAppProcess, startRunEpmd, type AppProcessOptions, type RunEpmd } from "./app-process.js";
 import { sendRoutes, signalNode, startNodeProcess, type KernelFlags, type NodeProcessSpec, type RunningNodeProcess } from "./node-process.js";
 
 export const LOCAL_HOST = "127.0.0.1";
@@ -90,6 +90,8 @@ export class LocalBackend implements ClusterBackend {
     private readonly portReservation: PortReservation,
     /** The first boot of each node, spawned by start() before Toxiproxy was up. */
     private readonly booting: Map<string, Promise<RunningNodeProcess>>,
+    /** App processes: the run's own epmd daemon (app-process.ts). */
+    private readonly epmd: RunEpmd | undefined,
   ) {}
 
   /**
@@ -104,12 +106,15 @@ export class LocalBackend implements ClusterBackend {
     if (options.appProcess) checkAppProcess(options.appProcess.app);
     // below the ephemeral range, so the proxies' port-0 listeners cannot take them first;
     // reserved, so another run cannot take them either (even while a killed node is down)
-    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length);
+    // (and one more for the run's epmd daemon, when the nodes are an app's own processes)
+    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length + (options.appProcess ? 1 : 0));
     const distPorts = new Map(names.map((n, i) => [n, reservation.ports[i]!]));
     const spawned = new Map<string, ChildProcess>();
     const booting = new Map<string, Promise<RunningNodeProcess>>();
     let toxiproxy: StartedToxiproxyServer | undefined;
+    let epmd: RunEpmd | undefined;
     try {
+      if (options.appProcess) epmd = await startRunEpmd(options.runId, reservation.ports[names.length]!, LOCAL_HOST);
       // an application's own start (release, command) boots its apps before the agent could read
       // routes from stdin: those nodes start in startNode(), once the proxies exist, routes in env
       for (const name of options.appProcess ? [] : names) {
@@ -130,7 +135,7 @@ export class LocalBackend implements ClusterBackend {
           upstream: `${LOCAL_HOST}:${distPorts.get(to)}`,
         }))),
       );
-      const backend = new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])), reservation, booting);
+      const backend = new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])), reservation, booting, epmd);
       for (const [name, child] of spawned) {
         backend.adopt(child);
         sendRoutes(child, backend.routes(name));
@@ -139,6 +144,7 @@ export class LocalBackend implements ClusterBackend {
     } catch (err) {
       await killAll([...spawned.values()]);
       await toxiproxy?.stop();
+      await epmd?.stop();
       reservation.release();
       removeNodeHome(options.runId);
       throw err;
@@ -168,7 +174,7 @@ export class LocalBackend implements ClusterBackend {
     this.booting.delete(name);
     const spec = this.spec(name);
     const app = this.options.appProcess;
-    const launch = app ? appLaunch(spec, app, identity(this.options, this.distPorts, name)) : undefined;
+    const launch = app ? appLaunch(spec, app, identity(this.options, this.distPorts, name), this.epmd) : undefined;
     const proc = await (first ?? startNodeProcess(spec, (child) => this.adopt(child), launch));
     this.procs.add(proc);
     void proc.exited.then(() => this.procs.delete(proc));
@@ -182,11 +188,13 @@ export class LocalBackend implements ClusterBackend {
 
   abortSync(): void {
     for (const c of this.children) signalNode(c, "SIGKILL");
+    this.epmd?.killSync();
   }
 
   async stop(): Promise<void> {
     await killAll([...this.children]);
     await this.toxiproxy.stop().catch(() => undefined);
+    await this.epmd?.stop();
     this.portReservation.release();
     removeNodeHome(this.options.runId);
   }

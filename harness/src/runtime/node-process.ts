@@ -196,39 +196,56 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
       signalNode(child, "SIGKILL");
       reject(new ProcessError("node_boot_timeout", `node ${spec.name} did not report ready within ${timeoutMs} ms. Its last output:\n${tail()}`));
     }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      log?.write(text);
-      for (const line of text.split("\n")) {
-        if (line.trim() === "") continue;
-        lines.push(line);
-        if (lines.length > 200) lines.shift();
-        const m = !ready && READY.exec(line);
-        if (m) {
-          ready = true;
-          clearTimeout(timer);
-          // a start script that does not exec its BEAM: sweep the BEAM too (its command line has the marker)
-          const beam: number = m[2] === undefined ? pid : Number(m[2]);
-          if (beam !== pid) {
-            track({ pid: beam, label: `node ${spec.name} (BEAM)`, marker: spec.runId });
-            void exited.then(() => untrack(beam));
-          }
-          resolve({ pid, controlPort: Number(m[1]), child, exited, tail });
+    const onLine = (line: string) => {
+      if (line.trim() === "") return;
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+      const m = !ready && READY.exec(line);
+      if (m) {
+        ready = true;
+        clearTimeout(timer);
+        // a start script that does not exec its BEAM: sweep the BEAM too (its command line has the marker)
+        const beam: number = m[2] === undefined ? pid : Number(m[2]);
+        if (beam !== pid) {
+          track({ pid: beam, label: `node ${spec.name} (BEAM)`, marker: spec.runId });
+          void exited.then(() => untrack(beam));
         }
-        const failed = !ready && FAILED.exec(line);
-        if (failed) {
-          clearTimeout(timer);
-          signalNode(child, "SIGKILL");
-          reject(new ProcessError("node_agent_failed", `node ${spec.name}: ${failed[1]}. Its last output:\n${tail()}`));
-        }
+        resolve({ pid, controlPort: Number(m[1]), child, exited, tail });
+      }
+      const failed = !ready && FAILED.exec(line);
+      if (failed) {
+        clearTimeout(timer);
+        signalNode(child, "SIGKILL");
+        reject(new ProcessError("node_agent_failed", `node ${spec.name}: ${failed[1]}. Its last output:\n${tail()}`));
       }
     };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
+    // whole lines only: output comes in chunks that may end mid-line (a crash message arrives
+    // a character at a time), per stream
+    const flushes: (() => void)[] = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      let rest = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (text: string) => {
+        if (log && !log.writableEnded) log.write(text);
+        const parts = (rest + text).split("\n");
+        rest = parts.pop() ?? "";
+        for (const line of parts) onLine(line);
+      });
+      flushes.push(() => {
+        if (rest !== "") onLine(rest);
+        rest = "";
+      });
+    }
     child.stdin?.on("error", () => undefined);
-    void exited.then(({ code, signal }) => {
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+    void exited.then(async ({ code, signal }) => {
       if (ready) return;
       clearTimeout(timer);
+      // the output still in the pipes (a grandchild holding them open must not hold us up)
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 200))]);
+      for (const flush of flushes) flush();
+      if (ready) return;
       reject(new ProcessError("node_exited", `node ${spec.name} exited during boot (code ${code}, signal ${signal}). Its last output:\n${tail() || "(nothing)"}`));
     });
   });

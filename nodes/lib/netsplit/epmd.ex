@@ -9,29 +9,43 @@ defmodule Netsplit.Epmd do
   `set_routes/1` (the local runtime sends them on stdin, see `Netsplit.Agent`). A peer that has
   no route is unreachable by construction, so no distribution traffic can bypass Toxiproxy.
 
+  With `NETSPLIT_EPMD=daemon` (nodes started by their own command or release), the node also
+  registers its own name and port with the run's own epmd daemon (`ERL_EPMD_PORT`, on loopback),
+  and `names/1` and the port of a name without a route come from it: a server that checks epmd for
+  itself at boot (RabbitMQ calls `:erl_epmd.port_please/2` for its own name) finds itself there.
+  Peers still resolve only to their proxies.
+
   These callbacks run while the kernel boots, before the file server exists: configuration comes
   from the OS environment only.
   """
 
   @dist_version 6
 
-  @spec start_link() :: :ignore
-  def start_link, do: :ignore
+  @spec start_link() :: :ignore | {:ok, pid()} | {:error, term()}
+  def start_link do
+    # a run's own epmd daemon (ERL_EPMD_PORT): OTP's client, for this node's own registration
+    if daemon?(), do: :erl_epmd.start_link(), else: :ignore
+  end
+
+  # NETSPLIT_EPMD=daemon: the node registers its own name and port with the run's epmd daemon
+  # (ERL_EPMD_PORT, on loopback), so a server that asks epmd about itself (`names/1`, a direct
+  # `:erl_epmd.port_please/2` of its own name) finds it; its peers still resolve to their proxies.
+  defp daemon?, do: System.get_env("NETSPLIT_EPMD") == "daemon"
 
   # register_node runs inside net_kernel's start, before it accepts any connection: the run's
   # cookie (NETSPLIT_COOKIE_FILE) replaces whatever the command line gave (a release's --cookie)
   @spec register_node(charlist() | String.t(), non_neg_integer()) ::
           {:ok, integer()} | {:error, term()}
-  def register_node(_name, _port) do
-    case apply_run_cookie() do
-      :ok -> {:ok, -1}
-      {:error, why} -> {:error, {:netsplit_cookie, why}}
-    end
-  end
+  def register_node(name, port), do: register_node(name, port, :inet)
 
   @spec register_node(charlist() | String.t(), non_neg_integer(), atom()) ::
           {:ok, integer()} | {:error, term()}
-  def register_node(name, port, _family), do: register_node(name, port)
+  def register_node(name, port, family) do
+    case apply_run_cookie() do
+      :ok -> if daemon?(), do: :erl_epmd.register_node(name, port, family), else: {:ok, -1}
+      {:error, why} -> {:error, {:netsplit_cookie, why}}
+    end
+  end
 
   @doc """
   Sets this node's cookie from the file named by `NETSPLIT_COOKIE_FILE` (nodes netsplit does not
@@ -71,10 +85,10 @@ defmodule Netsplit.Epmd do
 
   @spec port_please(charlist(), term(), timeout()) ::
           {:port, non_neg_integer(), pos_integer()} | :noport
-  def port_please(name, host, _timeout) do
+  def port_please(name, host, timeout) do
     case route(name, host) do
       {:ok, _ip, port} -> {:port, port, @dist_version}
-      :error -> :noport
+      :error -> if daemon?(), do: :erl_epmd.port_please(name, host, timeout), else: :noport
     end
   end
 
@@ -90,8 +104,14 @@ defmodule Netsplit.Epmd do
     end
   end
 
-  @spec names(term()) :: {:error, :address}
-  def names(_host \\ nil), do: {:error, :address}
+  @spec names(term()) :: {:ok, [{charlist(), non_neg_integer()}]} | {:error, term()}
+  def names(host \\ nil) do
+    cond do
+      not daemon?() -> {:error, :address}
+      host == nil -> :erl_epmd.names()
+      true -> :erl_epmd.names(host)
+    end
+  end
 
   @doc """
   Parsed routes: full peer node name (string) => {proxy host, proxy port}. From
