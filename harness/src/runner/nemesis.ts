@@ -8,7 +8,7 @@
  * same times), under the path `<step>#nemesis`. The undo applies heal, resume and restart steps
  * the same way, under the path `nemesis`.
  */
-import { FAULT_KINDS, nemesisRule, type FaultStep } from "../faults/kinds/index.js";
+import { FAULT_KINDS, faultKindOf, nemesisRule, type FaultStep } from "../faults/kinds/index.js";
 import type { RunContext } from "../run/context.js";
 import { rel } from "../run/progress.js";
 import { pick } from "../run/rng.js";
@@ -29,7 +29,7 @@ export async function runNemesis(ctx: RunContext, step: NemesisStep): Promise<vo
     const rule = nemesisRule(kind);
     if (!rule) throw new Error(`internal: the nemesis cannot draw a ${kind}`);
     const drawn = rule.draw(ctx, node, step.mode, step.at);
-    if (drawn) await FAULT_KINDS[drawn.kind].apply(ctx, drawn as never, how);
+    if (drawn) await faultKindOf(drawn).apply(ctx, drawn, how);
     await sleep(Math.min(step.intervalMs, Math.max(0, end - now())), ctx.signal);
   }
   await undo(ctx);
