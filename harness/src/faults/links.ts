@@ -112,3 +112,25 @@ function uniquePairs(pairs: readonly Pair[]): Pair[] {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The sides of a cut: nodes still linked (directly or not) by pairs that are not cut. */
+export function sidesOfCut(nodes: readonly string[], cut: readonly (readonly [string, string])[]): string[][] {
+  const cutSet = new Set(cut.map(([a, b]) => unorderedKey(a, b)));
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const n of nodes) {
+    if (seen.has(n)) continue;
+    const side: string[] = [];
+    const stack = [n];
+    seen.add(n);
+    while (stack.length) {
+      const x = stack.pop()!;
+      side.push(x);
+      for (const y of nodes) if (!seen.has(y) && !cutSet.has(unorderedKey(x, y))) { seen.add(y); stack.push(y); }
+    }
+    out.push(side.sort((a, b) => nodes.indexOf(a) - nodes.indexOf(b)));
+  }
+  return out;
+}
+
+const unorderedKey = (a: string, b: string) => (a < b ? `${a}-${b}` : `${b}-${a}`);

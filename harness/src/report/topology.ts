@@ -15,7 +15,7 @@
  * From the replay also come the detection times (first nodedown across each cut), the
  * convergence times (heal to full mesh) and the view matrices at key moments.
  */
-import { drawnOf } from "../faults/kinds/index.js";
+import { drawnOf, faultKindOfEntry } from "../faults/kinds/index.js";
 import type { CellState, Detection, FaultWindow, NodeRunState, Topology } from "./topology-model.js";
 import { convergence, snapshots } from "./topology-views.js";
 import { eventTime, nodeEvent, num, shortName, str, type HistoryEntry } from "./record.js";
@@ -203,17 +203,13 @@ class Replay {
     const step = String(e.step);
     const fromScenario = this.input.stepLabel?.(step);
     const nodes = Array.isArray(e.nodes) ? (e.nodes as unknown[]).map(String) : [];
-    const mode = str(e.mode);
-    if (kind === "partition") {
-      const sides = components(this.nodes, pairs);
-      const shape = sides.length > 1 ? sides.map((s) => s.join(" ")).join(" | ") : `${pairs.length} links cut`;
-      return `partition ${shape}${mode ? ` (${mode})` : ""}`;
-    }
-    if (kind === "oneway") return `one-way ${(e.directions as string[] | undefined)?.join(", ").replaceAll("->", "→") ?? ""}`;
+    // the fault kind's own label (faults/kinds/), then the nodes, the scenario's words, its noun
+    const faultKind = faultKindOfEntry(e);
+    const own = faultKind?.report?.label?.({ pairs, directions: (e.directions as string[] | undefined) ?? [], mode: str(e.mode) }, this.nodes);
+    if (own !== undefined) return own;
     if (nodes.length > 0) return `${kind} ${nodes.join(", ")}`;
     if (fromScenario && !fromScenario.startsWith("nemesis")) return fromScenario;
-    if (kind === "pause") return `lossless pause on ${pairs.map((p) => p.join("-")).join(", ")}`;
-    return `${kind} ${pairs.map((p) => p.join("-")).join(", ")}`;
+    return `${faultKind?.report?.noun ?? kind} ${pairs.map((p) => p.join("-")).join(", ")}`;
   }
 
   private onFault(e: HistoryEntry, atMs: number): void {
@@ -352,23 +348,3 @@ class Replay {
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}-${b}` : `${b}-${a}`);
-
-/** The sides of a cut: nodes still linked (directly or not) by pairs that are not cut. */
-export function components(nodes: readonly string[], cut: readonly (readonly [string, string])[]): string[][] {
-  const cutSet = new Set(cut.map(([a, b]) => pairKey(a, b)));
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  for (const n of nodes) {
-    if (seen.has(n)) continue;
-    const side: string[] = [];
-    const stack = [n];
-    seen.add(n);
-    while (stack.length) {
-      const x = stack.pop()!;
-      side.push(x);
-      for (const y of nodes) if (!seen.has(y) && !cutSet.has(pairKey(x, y))) { seen.add(y); stack.push(y); }
-    }
-    out.push(side.sort((a, b) => nodes.indexOf(a) - nodes.indexOf(b)));
-  }
-  return out;
-}

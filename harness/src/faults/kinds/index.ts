@@ -19,7 +19,7 @@ import { restart } from "./restart.js";
 import { resume } from "./resume.js";
 import { stop } from "./stop.js";
 
-export type { Drawn, FaultKind, FaultStep, FaultStepKind, HowApplied, NemesisRule, RunnerStepKind } from "./kind.js";
+export type { Drawn, FaultKind, FaultStep, FaultStepKind, HowApplied, NemesisRule, RecordedFault, ReportWords, RunnerStepKind } from "./kind.js";
 
 /** Every fault kind by its step name. The type makes a step kind without an entry a compile error. */
 export const FAULT_KINDS: { readonly [K in FaultStepKind]: FaultKind<FaultStep<K>> } = {
@@ -62,9 +62,13 @@ export const CHANGING_STEP_KINDS: ReadonlySet<string> = new Set(ALL.filter((k) =
  * names nodes (a node `pause` and a link pause both record "pause"). undefined: unknown kind.
  */
 export function drawnOf(entry: { readonly [field: string]: unknown }): FaultKind["drawn"] | undefined {
+  return faultKindOfEntry(entry)?.drawn;
+}
+
+/** The fault kind that recorded a `fault` entry of the history, if known. */
+export function faultKindOfEntry(entry: { readonly [field: string]: unknown }): FaultKind | undefined {
   const onNodes = Array.isArray(entry.nodes) && entry.nodes.length > 0;
-  const kind = ALL.find((k) => (k.recordedAs ?? k.kind) === entry.kind && isNodeDrawn(k.drawn) === onNodes);
-  return kind?.drawn;
+  return ALL.find((k) => (k.recordedAs ?? k.kind) === entry.kind && isNodeDrawn(k.drawn) === onNodes);
 }
 
 function isNodeDrawn(d: FaultKind["drawn"]): boolean {

@@ -70,11 +70,27 @@ export interface NemesisRule<S> {
   readonly lasts: "interval" | "instant";
 }
 
+/** A recorded link fault as the report reads it back from the history. */
+export interface RecordedFault {
+  readonly pairs: readonly (readonly [string, string])[];
+  readonly directions: readonly string[];
+  readonly mode: string | undefined;
+}
+
+/** How the report names a kind's fault windows (default: the step's description, else `<kind> <pairs>`). */
+export interface ReportWords {
+  /** What it is called before its pairs when the scenario does not describe the step, e.g. "lossless pause on". */
+  readonly noun?: string;
+  /** The window's whole label from its entry alone; wins over the step's description. */
+  label?(fault: RecordedFault, clusterNodes: readonly string[]): string;
+}
+
 export interface FaultKind<S extends FaultStep = FaultStep> {
   readonly kind: S["kind"];
   /** The `kind` its history entries carry, when not its own name (pause_link records "pause"). */
   readonly recordedAs?: string;
   readonly drawn: Drawn;
+  readonly report?: ReportWords;
   /** Applies the fault, records it in the history and the fault state, and says so in one progress line. */
   apply(ctx: RunContext, step: S, how: HowApplied): Promise<void>;
   /** The step in a few words for the report, e.g. "delay 200±20 ms on all links"; undefined when its entries say it. */

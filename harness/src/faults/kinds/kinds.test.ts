@@ -148,3 +148,14 @@ describe("the nemesis rules", () => {
     expect(nemesisRule("kill")!.draw(ctx, "n1", "blackhole", at)).not.toBeNull();
   });
 });
+
+describe("how the report names a kind's fault windows", () => {
+  it("partition: its sides from the cut pairs, oneway: its directions, pause_link: a noun before its pairs", () => {
+    const cut = { pairs: [["n1", "n3"], ["n2", "n3"]] as [string, string][], directions: ["n1->n3", "n3->n1", "n2->n3", "n3->n2"], mode: "reset" };
+    expect(FAULT_KINDS.partition.report?.label?.(cut, NODES)).toBe("partition n1 n2 | n3 (reset)");
+    expect(FAULT_KINDS.partition.report?.label?.({ ...cut, pairs: [["n1", "n3"]], mode: undefined }, NODES)).toBe("partition 1 links cut");
+    expect(FAULT_KINDS.oneway.report?.label?.({ pairs: [["n1", "n2"]], directions: ["n1->n2"], mode: undefined }, NODES)).toBe("one-way n1→n2");
+    expect(FAULT_KINDS.pause_link.report?.noun).toBe("lossless pause on");
+    expect(FAULT_KINDS.delay.report).toBeUndefined();
+  });
+});

@@ -12,6 +12,7 @@ export const oneway: FaultKind<FaultStep<"oneway">> = {
     recordLinkFault(ctx, how, f, `one-way cut ${step.from.join(" ")} -> ${step.to.join(" ")}`);
   },
   describe: (step) => `one-way ${step.from.join(" ")} → ${step.to.join(" ")}`,
+  report: { label: (f) => `one-way ${f.directions.join(", ").replaceAll("->", "→")}` },
   nemesis: {
     draw: (ctx, node, mode, at) => ({ kind: "oneway", from: [node], to: [pick(ctx.rng, ctx.cluster.names.filter((n) => n !== node))], mode, at }),
     lasts: "interval",

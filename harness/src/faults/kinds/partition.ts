@@ -3,6 +3,7 @@ import type { RunContext } from "../../run/context.js";
 import type { PartitionShape } from "../../scenario/model.js";
 import { bridgeGrudge, components, explicitGrudge, groupsGrudge, halvesGrudge, isolateGrudge, isSymmetric, majoritiesRingGrudge, type Grudge } from "../grudge.js";
 import type { FaultKind, FaultStep } from "./kind.js";
+import { sidesOfCut } from "../links.js";
 import { recordLinkFault } from "./link-fault.js";
 
 /** Resolves a partition's shape on the run's nodes (`halves` and `majorities_ring` from the run's RNG). */
@@ -31,6 +32,13 @@ export const partition: FaultKind<FaultStep<"partition">> = {
     recordLinkFault(ctx, how, f, `partition ${ctx.sides ? `[${sideText(ctx.sides)}]` : step.shape.kind} (${step.mode})`);
   },
   describe: (step) => `partition (${step.mode})`,
+  report: {
+    label(f, nodes) {
+      const sides = sidesOfCut(nodes, f.pairs);
+      const shape = sides.length > 1 ? sides.map((s) => s.join(" ")).join(" | ") : `${f.pairs.length} links cut`;
+      return `partition ${shape}${f.mode ? ` (${f.mode})` : ""}`;
+    },
+  },
   nemesis: {
     // half the time two random halves, else the drawn node alone
     draw: (ctx, node, mode, at) => ({ kind: "partition", shape: ctx.rng() < 0.5 ? { kind: "halves" } : { kind: "isolate", nodes: [node] }, mode, at }),

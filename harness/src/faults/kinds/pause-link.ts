@@ -6,6 +6,7 @@ export const pauseLink: FaultKind<FaultStep<"pause_link">> = {
   kind: "pause_link",
   recordedAs: "pause",
   drawn: { as: "link", cut: false },
+  report: { noun: "lossless pause on" },
   async apply(ctx, step, how) {
     const f = await ctx.cluster.faults.pauseLinks(step.links);
     recordLinkFault(ctx, how, f, `pause (lossless) ${linksText(step.allLinks, step.links)}`);
