@@ -4,6 +4,7 @@ import type { Scenario } from "../scenario/model.js";
 import type { History } from "./history.js";
 import type { Rng } from "./rng.js";
 import type { PreparedApp } from "../app/prepare.js";
+import type { ClientsRun } from "./clients-phase.js";
 
 export interface RunContext {
   readonly scenario: Scenario;
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly hordeUnavailable: string | null;
   /** The application under test (`cluster.app`), resolved for this run; undefined without one. */
   readonly app: PreparedApp | undefined;
+  /** The clients of `workload.clients` once started (runner/clients-phase.ts). */
+  clients?: ClientsRun;
   /** Set when the run must stop (time limit, interrupt). */
   readonly signal: AbortSignal;
 }
