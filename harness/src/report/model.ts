@@ -8,6 +8,7 @@ import { first, str, type RunRecord } from "./record.js";
 import { buildResults, runSpan, topologyOf, type CheckOutcome, type RunResults } from "./results.js";
 import { deriveHorde, deriveMetrics, deriveOps, derivePg, type HordeSeries, type MetricsSnapshot, type OpPoint, type PgSeries } from "./series.js";
 import type { Topology } from "./topology.js";
+import { buildNarrative, nodeLogLines, type Narrative } from "../narrative/index.js";
 
 export interface CheckMarker {
   name: string;
@@ -66,6 +67,8 @@ export interface ReportModel {
   /** Node events and run milestones, in order, for the event log. */
   log: LogLine[];
   keyTimings: KeyTiming[];
+  /** The short account of the run that opens the reports (narrative/). */
+  narrative: Narrative;
 }
 
 /** Checks whose value is a time to converge (measured up to when they were decided). */
@@ -108,7 +111,8 @@ export function buildReportModel(record: RunRecord, results?: RunResults): Repor
     metrics: deriveMetrics(record.entries, t0),
     checks: r.checks.filter((c) => c.decided_at_ms !== undefined).map((c) => checkMarker(c)),
     steps: stepSpans(record, t0, endMs),
-    log: logLines(record, t0),
+    log: [...logLines(record, t0), ...nodeLogLines(record.entries, t0)].sort((a, b) => a.atMs - b.atMs),
+    narrative: buildNarrative({ entries: record.entries, t0, topology, checks: r.checks }),
   };
   return { ...model, keyTimings: keyTimings(model) };
 }

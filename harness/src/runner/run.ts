@@ -19,9 +19,11 @@ import { globalNamesUnique } from "../checks/global.js";
 import { hordeUnavailable } from "../horde/supply.js";
 import { spawnHordeKeys } from "../horde/workload.js";
 import { prepareApp, portNames, type PreparedApp } from "../app/prepare.js";
+import { kernelReadyFields, kernelReadyNote } from "./kernel-flags.js";
 import { startApp } from "../app/start.js";
 import { freePorts } from "../util/ports.js";
 import type { NodeIdentity } from "../runtime/cluster.js";
+import { startClientsPhase, stopClientsPhase } from "./clients-phase.js";
 
 export interface RunOptions {
   /** Where run directories go. Default "runs". */
@@ -148,8 +150,9 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     cluster = await untilAborted(starting, abort.signal, () => void starting.then((c) => c.stop(), () => undefined));
     const c = cluster;
     const hello = c.agent(c.names[0]!).hello;
-    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
-    progress(`${rel({ startedAt } as RunContext)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
+    const kernel = kernelReadyFields(c, scenario); // each node's flags, read inside it
+    history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, ...kernel, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+    progress(`${rel({ startedAt } as RunContext)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)}${kernelReadyNote(kernel)})`);
     ctx = {
       scenario, cluster: c, history, rng: seededRng(seed), seed, progress, startedAt,
       sides: null, lastChangeAt: null,
@@ -171,9 +174,11 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     // a step stuck on a call with no answer (a hung container engine) cannot outlive the run's
     // time limit or a failed part: the run goes on to its cleanup
     await untilAborted(setupWorkload(context), abort.signal);
+    startClientsPhase(context, runDir);
     await untilAborted(runSteps(context, scenario.steps, results), abort.signal);
     if (stopCause !== undefined) throw new Error(stopCause);
     await untilAborted(finalHeal(context), abort.signal);
+    await untilAborted(stopClientsPhase(context, context.clients), abort.signal);
     for (const check of scenario.checks) {
       if (stopCause !== undefined) throw new Error(stopCause);
       const r = await untilAborted(runCheck(context, check, false), abort.signal);
@@ -190,6 +195,8 @@ export async function runScenario(scenario: Scenario, options: Partial<RunOption
     if (stopCause === undefined) progress(`error: ${error}`);
   } finally {
     clearTimeout(timeLimit);
+    // clients stopped on every path (an error, the time limit), before the cluster goes
+    if (ctx?.clients) await stopClientsPhase(ctx, ctx.clients).catch(() => undefined);
     await recorders?.stop();
     if (cluster) {
       await Promise.all(cluster.running().map(async (n) => cluster!.agent(n).call("global_probes_stop", {}, 2000)).map((p) => p.catch(() => undefined)));
