@@ -30,7 +30,12 @@ else {
   register();
   main = await import("../harness/src/cli/main.ts");
 }
-const code = await main.runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+const code = await main.runCli(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  isTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns ?? 0,
+});
 process.exitCode = code;
 // The command is over. Anything still holding the event loop (a handle a bug left open) must not
 // keep the process, and what it started, alive: exit anyway; the exit handler kills what is left.

@@ -3,13 +3,14 @@
  *
  *   --quick       fewer repetitions and sizes, for development (results.quick.json)
  *   --only a,b    only these measurements (cluster, phases, boot, fault, detection, memory,
- *                 docker, suite, app); their figures replace the same figures in the results file
+ *                 docker, suite, app, stability); their figures replace the same figures in the
+ *                 results file
  *   --reps K      K repetitions of every measurement (overrides the defaults)
  *   --out FILE    the results file (default bench/results.json, quick: bench/results.quick.json)
  *   --doc FILE    the Markdown written from the results (default docs/BENCHMARKS.md for the
  *                 default results file, none otherwise); --no-doc writes none
  */
-export const MEASUREMENTS = ["cluster", "phases", "boot", "fault", "detection", "memory", "docker", "suite", "app"] as const;
+export const MEASUREMENTS = ["cluster", "phases", "boot", "fault", "detection", "memory", "docker", "suite", "app", "stability"] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface BenchOptions {
@@ -38,6 +39,9 @@ export interface Plan {
   /** Cluster ready with examples/jobs vs without it (bench/app.ts). */
   appSizes: number[];
   appReps: number;
+  /** The shipped suite with --jobs 1 and --jobs `stabilityJobs`, K times each (bench/stability.ts). */
+  stabilityReps: number;
+  stabilityJobs: number;
 }
 
 export const DEFAULT_OUT = "bench/results.json";
@@ -96,5 +100,7 @@ export function plan(o: Pick<BenchOptions, "quick" | "reps">): Plan {
     suiteReps: r(3, 1),
     appSizes: o.quick ? [3] : [3, 5],
     appReps: r(9, 3),
+    stabilityReps: r(2, 1),
+    stabilityJobs: 2,
   };
 }

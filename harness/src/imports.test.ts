@@ -20,7 +20,7 @@ import { describe, expect, it } from "vitest";
 const SRC = path.dirname(fileURLToPath(import.meta.url));
 
 /** Folders below `runner/`: none of their modules may import from it. */
-export const BELOW_RUNNER = ["run", "checks", "report", "horde", "app", "clients", "faults", "runtime", "scenario", "toxiproxy", "agent", "util", "workloads"];
+export const BELOW_RUNNER = ["run", "checks", "report", "horde", "app", "clients", "narrative", "faults", "runtime", "scenario", "toxiproxy", "agent", "util", "workloads"];
 
 /** The relative module specifiers `text` imports, in any form. */
 export function importsOf(text: string): string[] {
@@ -149,11 +149,14 @@ describe("the import rules", () => {
 
 /**
  * Circles known and owned elsewhere, each to be broken by its owner, then deleted here (the
- * test fails when one is gone, so this list cannot rot). Both came with main's
+ * test fails when one is gone, so this list cannot rot). The scenario/ ones came with main's
  * app-under-test commit (ca48888) into scenario/, which another engineer owns and edits:
- * `ms` could move to durations.ts, `SemanticContext` to a file of its own.
+ * `ms` could move to durations.ts, `SemanticContext` to a file of its own. The narrative/ one
+ * came with main's node-log commit (da3feb2): `eventMs` and `NarrativeInput` could move to a
+ * file both import.
  */
 const KNOWN_CIRCLES = [
+  "narrative/causality.ts -> narrative/narrative.ts -> narrative/causality.ts",
   "scenario/normalize-app.ts -> scenario/normalize-steps.ts -> scenario/normalize-app.ts",
   "scenario/semantic-app.ts -> scenario/semantic-checks.ts -> scenario/semantic-app.ts",
 ];

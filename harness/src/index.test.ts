@@ -32,9 +32,9 @@ it("exports exactly the curated surface", () => {
   expect(Object.keys(netsplit).sort()).toEqual([
     "AgentError", "DEFAULT_KERNEL", "EXIT", "InvalidScenarioError", "NetsplitError", "PrerequisiteError", "ProcessError",
     "ScenarioError", "StartedCluster", "ToxiproxyApiError", "UsageError", "bridgeGrudge", "components", "defineScenario",
-    "explicitGrudge", "formatIssue", "groupsGrudge", "halvesGrudge", "isSymmetric", "isolateGrudge", "loadScenario",
+    "explicitGrudge", "formatIssue", "groupsGrudge", "halvesGrudge", "isSymmetric", "isolateGrudge", "jobCost", "loadScenario",
     "loadScenarioFile", "loadScenarioText", "majoritiesRingGrudge", "normalizeScenarioObject", "overallVerdict", "parseLinks",
-    "parseScenario", "proxyName", "readRun", "reportFiles", "resolveRunDir", "runCli", "runScenario", "startCluster",
+    "parseScenario", "proxyName", "readRun", "reportFiles", "resolveRunDir", "runCli", "runScenario", "runScenarios", "startCluster",
     "startLocalCluster", "symmetric", "unwrapScenario", "writeReportsFrom", "writeSummary",
   ]);
 });

@@ -13,6 +13,7 @@
  */
 import path from "node:path";
 import { runScenario as runLoadedScenario, type RunOptions, type RunOutcome } from "./runner/run.js";
+import { runScenarios as runLoadedScenarios, type RunScenariosOptions, type ScenariosOutcome } from "./runner/jobs.js";
 import { loadScenarioFile, loadScenarioText, normalizeScenarioObject, unwrapScenario } from "./scenario/load.js";
 import type { Scenario } from "./scenario/model.js";
 import type { ScenarioFile } from "./scenario/schema.js";
@@ -46,6 +47,7 @@ export type { ScenarioFile } from "./scenario/schema.js";
 export { overallVerdict, type CheckResult, type Verdict } from "./checks/index.js";
 export type { CheckOutcome, RunResults, RunVerdict, Timings } from "./report/results.js";
 export type { RunOptions, RunOutcome } from "./runner/run.js";
+export { jobCost, type Job, type JobCost, type JobEvent, type RunScenariosOptions, type ScenariosOutcome } from "./runner/jobs.js";
 
 // ── reports and the run store ──────────────────────────────────────────────────────────────
 export { readRun, resolveRunDir, writeReportsFrom, writeSummary, type RunRecord, type Summary, type SummaryRun } from "./report/index.js";
@@ -139,4 +141,19 @@ export async function runScenario(input: ScenarioInput, options: Partial<RunOpti
   const scenario = await loadScenario(input, name === undefined ? {} : { name });
   const outcome = await runLoadedScenario(scenario, runOptions);
   return { ...outcome, reports: reportFiles(outcome.runDir) };
+}
+
+/**
+ * Runs several scenarios, like `netsplit run A B C --jobs N`: every input is loaded and validated
+ * first (an invalid one rejects with InvalidScenarioError before anything starts), then they run
+ * up to `jobs` at a time (default "auto") within a CPU budget of `cpus` cores (default
+ * os.availableParallelism()), each with its own Toxiproxy, ports, cookie, secret and run
+ * directory, and each run's progress lines in its `timeline.log`. `onEvent` sees every
+ * scheduling decision ("waiting", with the reason), every progress line and every end.
+ * Resolves with the outcomes in the input order and the worst verdict (fail > unknown > pass).
+ */
+export async function runScenarios(inputs: readonly ScenarioInput[], options: Partial<RunScenariosOptions> = {}): Promise<ScenariosOutcome & { runs: ScenarioRun[] }> {
+  const scenarios = await Promise.all(inputs.map((input, i) => loadScenario(input, { name: `scenario-${i + 1}` })));
+  const outcome = await runLoadedScenarios(scenarios, options);
+  return { ...outcome, runs: outcome.runs.map((r) => ({ ...r, reports: reportFiles(r.runDir) })) };
 }

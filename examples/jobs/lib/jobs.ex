@@ -16,7 +16,9 @@ defmodule Jobs do
   Submits a job (count the words of `text`). `{:ok, id}` means the coordinator accepted it, and
   the job is recorded in this node's journal; fixed: `{:error, :no_quorum}` in a minority.
   """
-  @spec submit(String.t()) :: {:ok, String.t()} | {:error, term()}
+  @spec submit(String.t() | integer()) :: {:ok, String.t()} | {:error, term()}
+  def submit(text) when is_integer(text), do: submit(Integer.to_string(text))
+
   def submit(text) when is_binary(text) do
     id = next_id()
 
@@ -33,6 +35,41 @@ defmodule Jobs do
       {:error, reason} = error ->
         Journal.record_rejected(reason)
         error
+    end
+  end
+
+  @doc """
+  The texts of every completed job the cluster's journals know, sorted, one entry per job (a
+  text submitted twice is listed twice). Cluster-wide: asks the journal of this node and of
+  every node it is connected to (`Node.list/0`), so read it when the cluster is whole (after the
+  final heal). `{:error, {:unreachable, nodes}}` when a connected node's journal does not answer:
+  a partial read would make completed jobs look lost. Journals live in memory: a killed node's
+  completions are gone with it (bind clients to nodes you do not kill).
+  """
+  @spec completed() :: [String.t()] | {:error, term()}
+  def completed, do: gather(Jobs.Journal, :completed_texts, [], &(&1 ++ &2), &Enum.sort/1)
+
+  @doc """
+  How many times a worker finished each text (the job's effect): a map text => times, for
+  `history.exactly_once`. A worker that finishes a job tells every node it is connected to
+  (`Jobs.Worker.effects/0`), and this unions what this node and every connected node know, so a
+  run is counted once however many nodes heard of it, and is still counted after its worker's
+  node was killed. Read it when the cluster is whole (after the final heal).
+  """
+  @spec runs() :: %{String.t() => pos_integer()} | {:error, term()}
+  def runs do
+    merge = &Map.merge(&1, &2, fn _, a, b -> MapSet.union(a, b) end)
+    with %{} = effects <- gather(Jobs.Worker, :effects, %{}, merge, & &1),
+         do: Map.new(effects, fn {text, runs} -> {text, MapSet.size(runs)} end)
+  end
+
+  defp gather(module, fun, empty, merge, finish) do
+    nodes = [node() | Node.list()]
+    replies = :erpc.multicall(nodes, module, fun, [], 3_000)
+
+    case for({n, {class, _}} <- Enum.zip(nodes, replies), class != :ok, do: n) do
+      [] -> replies |> Enum.map(fn {:ok, v} -> v end) |> Enum.reduce(empty, merge) |> finish.()
+      bad -> {:error, {:unreachable, bad}}
     end
   end
 

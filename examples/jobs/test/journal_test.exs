@@ -24,6 +24,13 @@ defmodule Jobs.JournalTest do
     assert Journal.lost(j, 10_000, 0) == []
   end
 
+  test "done jobs keep their text (Jobs.completed/0), whichever of acceptance and completion came first" do
+    j = Journal.new() |> Journal.accepted("a", "17", 0) |> Journal.accepted("b", "18", 0) |> Journal.done("a")
+    assert j.done_texts == %{"a" => "17"}
+    j = j |> Journal.done("c") |> Journal.accepted("c", "19", 1) |> Journal.done("a")
+    assert j.done_texts == %{"a" => "17", "c" => "19"}
+  end
+
   test "accepting the same id twice records it once" do
     j = Journal.new() |> Journal.accepted("a", "t", 0) |> Journal.accepted("a", "t", 5)
     assert j.accepted == 1

@@ -102,7 +102,8 @@ function buildProblem(src: MixSource, apps: readonly string[]): MixProjectProble
     // mix rewrites the .beam of every module it recompiles, but the .app only when the module list changes
     const ebin = path.dirname(appFile);
     const built = Math.max(...readdirSync(ebin).map((f) => statSync(path.join(ebin, f)).mtimeMs));
-    if (newest && newest.mtimeMs > built + 1) {
+    // (mix stamps .beam files to the second: a source saved in the same second is not newer)
+    if (newest && newest.mtimeMs > built + 1000) {
       return new MixProjectProblem("stale_build", `the build of ${app} is older than ${rel(newest.file)}: run \`${compileCommand(src)}\`, or set \`compile: true\``);
     }
   }

@@ -12,6 +12,7 @@ import { hordeNoLoss, hordeUnique } from "./horde.js";
 import { invariant } from "./invariant.js";
 import { pgConverged, pgPartitioned } from "./pg.js";
 import type { Attempt, Checker, CheckResult } from "./types.js";
+import { historyCheckResult } from "./history.js";
 
 export type { CheckResult, Verdict } from "./types.js";
 
@@ -31,6 +32,12 @@ async function attempt(ctx: RunContext, checker: Checker, check: Check): Promise
 
 export async function runCheck(ctx: RunContext, check: Check, midRun: boolean): Promise<CheckResult> {
   const source = check.at.line > 0 ? `${check.at.file}:${check.at.line}:${check.at.column}` : `${check.at.file}:${check.at.path}`;
+  if (check.name.startsWith("history.")) {
+    // history.* judge the clients' whole history once; their final reads retry by themselves
+    const r = await historyCheckResult(ctx, check as Extract<Check, { name: `history.${string}` }>)
+      .catch((err): Attempt & { attempts: number } => ({ verdict: "unknown", detail: `the checker failed: ${(err as Error)?.message ?? String(err)}`, attempts: 1 }));
+    return { name: check.name, verdict: r.verdict, detail: r.detail, ...(r.data !== undefined ? { data: r.data } : {}), decided_at: now(), source, mid_run: midRun, attempts: r.attempts };
+  }
   const checker = CHECKERS.get(check.name);
   if (!checker) {
     return { name: check.name, verdict: "unknown", detail: `no checker named ${check.name}`, decided_at: now(), source, mid_run: midRun, attempts: 0 };

@@ -2,6 +2,10 @@
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** `out` is a terminal: `run --jobs` redraws its status lines in place. Default false. */
+  isTTY?: boolean;
+  /** The terminal's width, to cut status lines to (0 or absent: no limit). */
+  columns?: number;
 }
 
 /** Exit codes (as Jepsen's): the contract in SCENARIOS.md. */

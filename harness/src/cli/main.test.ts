@@ -46,7 +46,7 @@ describe("typos", () => {
 
   it("lists the command's options when no flag is near", async () => {
     const res = await cli("run", "--bogus", "x.yaml");
-    expect(res.err).toBe("netsplit: Unknown option '--bogus' for `netsplit run`; its options: --runtime, --out, --seed, --reporter, --horde-path, --help. See --help.\n");
+    expect(res.err).toBe("netsplit: Unknown option '--bogus' for `netsplit run`; its options: --jobs, --cpus, --runtime, --out, --seed, --reporter, --horde-path, --help. See --help.\n");
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * `netsplit run FILE...`: validates every file first (nothing runs if one is invalid), then runs
- * them one after another. Exit 0 all pass, 1 a check failed, 2 unknown.
+ * them one after another, or several at once within a CPU budget (`--jobs`, runner/jobs.ts).
+ * Exit 0 all pass, 1 a check failed, 2 unknown.
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
 import { writeSummary } from "../report/index.js";
-import { runScenario } from "../runner/run.js";
+import { defaultCpuBudget, effectiveJobs, runScenarios, scenarioCost, worstVerdict } from "../runner/jobs.js";
 import { isRuntimeName, RUNTIME_NAMES } from "../runtime/registry.js";
 import { preflightApp } from "../app/preflight.js";
 import { formatIssue } from "../scenario/issues.js";
@@ -14,13 +15,22 @@ import { loadScenarioFile } from "../scenario/load.js";
 import type { Scenario } from "../scenario/model.js";
 import { scenarioFiles } from "./files.js";
 import { EXIT, type CliIo } from "./io.js";
+import { formatPlan, formatTable, JobsDisplay, tableRow } from "./jobs-output.js";
 
-export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--runtime ${RUNTIME_NAMES.join("|")}] [--out DIR] [--seed N] [--reporter human|json] [--horde-path DIR[:DIR...]]
+export const RUN_HELP = `Usage: netsplit run FILE|DIR... [--jobs N|auto] [--cpus N] [--runtime ${RUNTIME_NAMES.join("|")}] [--out DIR] [--seed N] [--reporter human|json] [--horde-path DIR[:DIR...]]
 
 Runs scenario files: boots the cluster, runs the workload and the steps, heals, runs the checks
 and writes a run directory DIR/<scenario>/<start-time>/ (default DIR: runs) with results.json,
 report.md, report.html, junit.xml, the history and the node logs. With several scenarios it
 also writes DIR/summary.md and DIR/summary.json, one line per scenario.
+
+Several scenarios run at once with --jobs N (at most N at a time; default auto), each fully
+isolated, within a CPU budget of --cpus cores (default: this machine's, ${defaultCpuBudget()} here): a
+scenario reserves 0.25 + nodes/8 cores, at least 1 when its net_ticktime is under 4 s, and
+starts only when that fits (one that needs more than the budget runs alone); a scenario that
+waits says for whom. With more than one at a time, each run's timeline goes to timeline.log in
+its run directory (it always does), the output is one status line per running scenario, then
+a table. --jobs 1: one after another, each timeline printed as it happens.
 
 Horde is not part of netsplit: --horde-path (repeatable, or colon-separated; default: the
 ${HORDE_PATH_ENV} environment variable) gives every node the ebin directories of Horde and the
@@ -32,6 +42,7 @@ Exit codes: 0 all checks passed, 1 a check failed, 2 a check was unknown, 254 ba
 Examples:
   netsplit run scenarios/majority-minority-split.yaml
   netsplit run scenarios/ --out /tmp/runs --seed 42
+  netsplit run scenarios/ --jobs 2
   netsplit run my.yaml --reporter json | jq .verdict
   netsplit run scenarios/horde-split-many-keys.yaml --horde-path ~/horde_libs/_build/prod/lib
 `;
@@ -45,6 +56,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       seed: { type: "string" },
       reporter: { type: "string" },
       "horde-path": { type: "string", multiple: true },
+      jobs: { type: "string", short: "j" },
+      cpus: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -62,6 +75,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.seed !== undefined) {
     seed = Number(values.seed);
     if (!Number.isSafeInteger(seed)) throw new UsageError("bad_flag", `--seed must be an integer, got "${values.seed}"`);
+  }
+  let jobsFlag: number | "auto" = "auto";
+  if (values.jobs !== undefined && values.jobs !== "auto") {
+    jobsFlag = Number(values.jobs);
+    if (!Number.isSafeInteger(jobsFlag) || jobsFlag < 1) throw new UsageError("bad_flag", `--jobs must be a positive integer or auto, got "${values.jobs}"`);
+  }
+  let cpus = defaultCpuBudget();
+  if (values.cpus !== undefined) {
+    cpus = Number(values.cpus);
+    if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError("bad_flag", `--cpus must be a positive number of cores, got "${values.cpus}"`);
   }
   const hordeFlag = values["horde-path"];
   const extraCodePaths = hordeFlag && hordeFlag.length > 0 ? parseHordePath(hordeFlag) : hordePathFromEnv();
@@ -84,27 +107,44 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.err(`netsplit: ${invalid} invalid scenario file(s); nothing was run.\n`);
     return EXIT.badInput;
   }
-  const progress = reporter === "human" ? (line: string) => io.out(`${line}\n`) : (line: string) => io.err(`${line}\n`);
-  const verdicts: string[] = [];
-  const all = [];
-  for (const scenario of scenarios) {
-    const { results, runDir } = await runScenario(scenario, {
-      ...(values.out ? { outDir: values.out } : {}),
-      ...(runtime ? { runtime } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      extraCodePaths,
-      progress,
-    });
-    verdicts.push(results.verdict);
-    all.push({ ...results, run_dir: runDir });
-    if (reporter === "human") io.out("\n");
+  const say = reporter === "human" ? (line: string) => io.out(`${line}\n`) : (line: string) => io.err(`${line}\n`);
+  const jobs = effectiveJobs(jobsFlag, scenarios.map((s) => scenarioCost(s).cores), cpus);
+  const runOptions = {
+    ...(values.out ? { outDir: values.out } : {}),
+    ...(runtime ? { runtime } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    extraCodePaths,
+    cpus,
+    jobs,
+  };
+  const t0 = performance.now();
+  let display: JobsDisplay | undefined;
+  if (jobs > 1) {
+    // several at once: status lines instead of interleaved timelines (each in its timeline.log)
+    const toStdout = reporter === "human";
+    display = new JobsDisplay({ write: toStdout ? io.out : io.err, tty: toStdout && io.isTTY === true, columns: io.columns ?? 0 });
   }
+  const { runs } = await runScenarios(scenarios, {
+    ...runOptions,
+    onEvent: (e) => {
+      if (display) {
+        if (e.type === "plan") say(formatPlan(scenarios.map((s) => s.name), e.jobs, e.budget, e.costs));
+        if (e.type === "setup") say(e.line);
+        display.onEvent(e);
+      } else if (e.type === "progress") say(e.line);
+      else if (e.type === "end" && reporter === "human") io.out("\n");
+    },
+  }).finally(() => display?.close());
+  const verdicts = runs.map((r) => r.results.verdict);
+  const all = runs.map(({ results, runDir }) => ({ ...results, run_dir: runDir }));
   if (reporter === "json") io.out(`${JSON.stringify(all.length === 1 ? all[0] : all, null, 2)}\n`);
+  if (display && reporter === "human") io.out(`\n${formatTable(runs.map(tableRow), performance.now() - t0)}`);
   if (scenarios.length > 1) {
     const { md } = writeSummary(values.out ?? "runs", all.map((r) => ({ results: r, runDir: r.run_dir })));
     if (reporter === "human") io.out(`Summary: ${all.map((r) => `${r.scenario} ${r.verdict.toUpperCase()}`).join(", ")} (${md})\n`);
   }
-  if (verdicts.includes("fail")) return EXIT.fail;
-  if (verdicts.includes("unknown")) return EXIT.unknown;
+  const worst = worstVerdict(verdicts);
+  if (worst === "fail") return EXIT.fail;
+  if (worst === "unknown") return EXIT.unknown;
   return EXIT.pass;
 }

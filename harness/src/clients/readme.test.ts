@@ -21,3 +21,12 @@ describe("README.md", () => {
     expect(checks).toEqual(["history.set", "history.counter", "history.unique_ids", "history.availability", "history.exactly_once", "history.set", "history.exactly_once", "history.availability"]);
   });
 });
+
+describe("README.md's scenario", () => {
+  it("loads as a scenario file (the schema accepts every key the README shows)", async () => {
+    const { loadScenarioText } = await import("../scenario/load.js");
+    const text = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((t) => t.startsWith("netsplit: 1"))!;
+    const r = loadScenarioText(text, "README.yaml");
+    if (!r.ok) expect.fail(r.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join("\n"));
+  });
+});

@@ -5,6 +5,8 @@
 import { at, duration, esc } from "./format.js";
 import type { ReportModel } from "./model.js";
 import { CSS } from "./style.js";
+import { kernelOverridesText, type KernelOverride } from "./kernel-flags.js";
+import { NARRATIVE_CSS, narrativeHtml, narrativeRefsHtml } from "../narrative/index.js";
 import { renderTimeline, TIMELINE_SCRIPT } from "./timeline.js";
 import type { MatrixCell } from "./topology.js";
 
@@ -18,9 +20,10 @@ export function renderHtml(m: ReportModel, options: HtmlOptions = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(`netsplit: ${r.scenario} ${r.verdict.toUpperCase()}${r.partial ? " (partial)" : ""}`)}</title>
-<style>${CSS}</style></head>
+<style>${CSS}${NARRATIVE_CSS}</style></head>
 <body><main>
 ${header(m)}
+${narrativeHtml(m.narrative)}
 ${timingCards(m)}
 ${checksTable(m)}
 <section id="timeline"><h2>Timeline</h2>
@@ -50,7 +53,7 @@ function header(m: ReportModel): string {
     ["started", `${esc(r.started_at.replace("T", " ").replace(/\.\d+Z$/, " UTC"))} · ran ${esc(duration(r.duration_ms))}`],
     ["cluster", `${r.nodes.length} nodes (${esc(r.nodes.join(", "))})${m.runtime ? ` · runtime ${esc(m.runtime)}` : ""}${m.reconnect ? ` · reconnect ${esc(m.reconnect)}` : ""}`],
     ["versions", `OTP <b>${esc(v.otp ?? "?")}</b> · Elixir <b>${esc(v.elixir ?? "?")}</b> · Toxiproxy <b>${esc(v.toxiproxy ?? "?")}</b> · netsplit <b>${esc(v.netsplit)}</b>`],
-    ["kernel flags", kernel || "?"],
+    ["kernel flags", (kernel || "?") + kernelOverridesHtml(r.kernel_overrides)],
   ];
   return `<header id="header" class="card ${r.verdict}" data-verdict="${r.verdict}" data-partial="${r.partial}">
 <h1><span>${esc(r.scenario)}</span> <span class="badge ${r.verdict}" id="verdict">${r.verdict.toUpperCase()}</span>${r.partial ? ` <span class="badge unknown">PARTIAL</span>` : ""}</h1>
@@ -59,6 +62,12 @@ ${m.description ? `<p class="description">${esc(m.description)}</p>` : ""}
 ${m.partialBanner ? `<p class="banner partial" id="partial-banner">${esc(m.partialBanner)}</p>` : ""}
 ${r.error ? `<p class="banner error" id="run-error">Run error: ${esc(r.error)}</p>` : ""}
 </header>`;
+}
+
+/** After the kernel flags: where a node's effective flags differ from the scenario's (report/kernel-flags.ts). */
+function kernelOverridesHtml(overrides: readonly KernelOverride[] | undefined): string {
+  const text = kernelOverridesText(overrides);
+  return text ? `<div id="kernel-overrides" class="banner partial">${esc(text)}</div>` : "";
 }
 
 function timingCards(m: ReportModel): string {
@@ -71,7 +80,7 @@ function checksTable(m: ReportModel): string {
 <td><code>${esc(c.name)}</code>${c.mid_run ? `<span class="tag">mid-run</span>` : ""}</td>
 <td class="verdict ${c.verdict}">${c.verdict.toUpperCase()}</td>
 <td class="num">${c.value_ms !== undefined ? esc(duration(c.value_ms)) : ""}</td>
-<td>${esc(c.detail)}</td>
+<td>${esc(c.detail)}${narrativeRefsHtml(m.narrative, c.name)}</td>
 <td class="num">${c.decided_at_ms !== undefined ? esc(at(c.decided_at_ms)) : "—"}</td>
 <td class="mono muted" title="${esc(c.source)}">${esc(shortSource(c.source))}</td></tr>`);
   return `<section id="checks"><h2>Checks</h2>${rows.length ? `<table><tr><th>check</th><th>verdict</th><th>measured</th><th>detail</th><th>decided</th><th>scenario</th></tr>${rows.join("")}</table>` : `<p class="muted">No check was decided.</p>`}</section>`;
@@ -83,7 +92,7 @@ function legend(): string {
 <span>${sw("background:#95d5b2")}sees the peer</span><span>${sw("background:#95d5b280")}pale: inferred from the peer's events (the node had just restarted)</span><span>${sw("background:#e5383b")}does not see it</span>
 <span>${sw("background:repeating-linear-gradient(45deg,#ced4da 0 3px,#868e96 3px 5px)")}node not running</span>
 <span>${sw("background:#f4a26155;border:1px dashed #e76f51")}fault in force</span>
-<span>▼ nodedown ▲ nodeup</span><span>◆ check verdict</span><span class="muted">Hover anything for details.</span></div>`;
+<span>▼ nodedown ▲ nodeup</span><span><svg width="9" height="9" viewBox="-4.5 -4.5 9 9"><path d="M0,-4L3.5,0L0,4L-3.5,0Z" class="nlog"/></svg> a node's log event (see What happened)</span><span>◆ check verdict</span><span class="muted">Hover anything for details.</span></div>`;
 }
 
 const CELL: Record<MatrixCell, string> = { up: "✓", down: "✗", dead: "†", self: "·" };

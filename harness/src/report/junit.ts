@@ -13,8 +13,10 @@ export function renderJunit(r: RunResults): string {
     const name = c.mid_run ? `${c.name} (mid-run, ${c.source})` : c.name;
     const time = ((c.value_ms ?? 0) / 1000).toFixed(3);
     const open = `    <testcase classname="${esc(suiteName)}" name="${esc(name)}" time="${time}">`;
-    const body = c.verdict === "fail" ? `<failure message="${esc(c.detail)}" type="fail">${esc(c.detail)}</failure>`
-      : c.verdict === "unknown" ? `<error message="${esc(c.detail)}" type="unknown">${esc(c.detail)}</error>`
+    // what the nodes logged that explains it (narrative/), after the checker's sentence
+    const why = c.narrative?.length ? `\n\nWhat the nodes did (report.md, "What happened"):\n${c.narrative.join("\n")}` : "";
+    const body = c.verdict === "fail" ? `<failure message="${esc(c.detail)}" type="fail">${esc(c.detail + why)}</failure>`
+      : c.verdict === "unknown" ? `<error message="${esc(c.detail)}" type="unknown">${esc(c.detail + why)}</error>`
         : c.verdict === "skipped" ? `<skipped message="${esc(c.detail)}"/>`
           : `<system-out>${esc(c.detail)}</system-out>`;
     return `${open}${body}</testcase>`;

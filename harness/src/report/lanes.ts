@@ -4,6 +4,7 @@ import type { ReportModel } from "./model.js";
 import { Canvas, DETAILED_MAX_NODES, LEFT, PLOT, SUB, W } from "./canvas.js";
 import { el, haloText, nodeColor, text, textWidth, tip } from "./svg.js";
 import type { NodeMark } from "./topology.js";
+import { narrativeLaneMarks } from "../narrative/index.js";
 
 export function lanes(c: Canvas, m: ReportModel): void {
   const { nodes, views, nodeStates, nodeMarks, faults, readyMs } = m.topology;
@@ -42,6 +43,7 @@ export function lanes(c: Canvas, m: ReportModel): void {
     }
     const mine = nodeMarks.filter((x) => x.node === node);
     for (const mk of mine) out.push(markGlyph(c, mk, rowY(mk.peer) + rowH / 2));
+    out.push(...narrativeLaneMarks(c, m.narrative, node, top, h));
     out.push(...markLabels(c, mine, h >= 36 ? [top + h * 0.3 + 4, top + h * 0.75 + 4] : [top + h / 2 + 4]));
     c.add(el("g", { class: "lane", "data-node": node }, out.join("")));
     c.y = top + h + 6;

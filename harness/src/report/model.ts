@@ -9,6 +9,7 @@ import { buildResults, runSpan, topologyOf, type CheckOutcome, type RunResults }
 import { deriveHorde, deriveMetrics, deriveOps, derivePg, type HordeSeries, type MetricsSnapshot, type OpPoint, type PgSeries } from "./series.js";
 import type { Topology } from "./topology.js";
 import { shortName } from "../util/names.js";
+import { buildNarrative, nodeLogLines, type Narrative } from "../narrative/index.js";
 
 export interface CheckMarker {
   name: string;
@@ -69,6 +70,8 @@ export interface ReportModel {
   keyTimings: KeyTiming[];
   /** Where the run's time went: each phase (prepare, boot, ...) and its duration, in order; empty for histories before phases were recorded. */
   phases: { name: string; ms: number }[];
+  /** The short account of the run that opens the reports (narrative/). */
+  narrative: Narrative;
 }
 
 /** Checks whose value is a time to converge (measured up to when they were decided). */
@@ -111,7 +114,8 @@ export function buildReportModel(record: RunRecord, results?: RunResults): Repor
     metrics: deriveMetrics(record.entries, t0),
     checks: r.checks.filter((c) => c.decided_at_ms !== undefined).map((c) => checkMarker(c)),
     steps: stepSpans(record, t0, endMs),
-    log: logLines(record, t0),
+    log: [...logLines(record, t0), ...nodeLogLines(record.entries, t0)].sort((a, b) => a.atMs - b.atMs),
+    narrative: buildNarrative({ entries: record.entries, t0, topology, checks: r.checks }),
   };
   return { ...model, keyTimings: keyTimings(model), phases: phasesOf(record.entries) };
 }

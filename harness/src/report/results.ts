@@ -4,12 +4,15 @@
  * whether the history is complete. Built from the history alone, so a crashed run gets one too.
  */
 import { readFileSync } from "node:fs";
+import { clientsResults, type ClientsResults } from "./operations.js";
+import { kernelResults, type KernelOverride } from "./kernel-flags.js";
 import path from "node:path";
 import type { CheckResult, Verdict } from "../checks/types.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { at, duration, round1 } from "./format.js";
 import { first, num, runNodes, str, type RunRecord } from "./record.js";
 import { deriveTopology, type Topology } from "./topology.js";
+import { buildNarrative, narrativeForCheck, type Causality } from "../narrative/index.js";
 
 export type RunVerdict = "pass" | "fail" | "unknown";
 
@@ -25,6 +28,8 @@ export interface CheckOutcome {
   decided_at_ms?: number;
   attempts?: number;
   data?: unknown;
+  /** A failed or unknown check: the narrative lines that explain it (recognised node log events). */
+  narrative?: string[];
 }
 
 export interface Timings {
@@ -53,7 +58,15 @@ export interface RunResults {
   versions: { otp?: string; elixir?: string; toxiproxy?: string; netsplit: string };
   /** The -kernel flags the nodes ran with. */
   kernel: Record<string, unknown>;
+  /** Each node's kernel flags as read inside the node (report/kernel-flags.ts). */
+  kernel_nodes?: Record<string, Record<string, unknown>>;
+  /** Where they differ from the scenario's (a server's own script may override them). */
+  kernel_overrides?: KernelOverride[];
   nodes: string[];
+  /** The clients of `workload.clients` (report/operations.ts); absent when the run had none. */
+  clients?: ClientsResults;
+  /** Each fault's first effect per node and each heal's last effect (narrative/causality.ts). */
+  causality?: Causality;
 }
 
 export const NETSPLIT_VERSION: string = (() => {
@@ -112,6 +125,11 @@ export function buildResults(record: RunRecord, topology: Topology = topologyOf(
   const kernel = ready?.kernel_flags && typeof ready.kernel_flags === "object"
     ? (ready.kernel_flags as Record<string, unknown>)
     : Object.fromEntries(Object.entries((start?.kernel ?? {}) as Record<string, unknown>).map(([k, v]) => [CAMEL_KERNEL[k] ?? k, v]));
+  const narrative = buildNarrative({ entries, t0, topology, checks });
+  for (const c of checks) {
+    const lines = c.verdict === "fail" || c.verdict === "unknown" ? narrativeForCheck(narrative, c.name) : [];
+    if (lines.length) c.narrative = lines;
+  }
   const verdict: RunVerdict = partial ? "unknown" : ((str(end?.verdict) ?? "unknown") as RunVerdict);
   return {
     scenario: str(start?.scenario) ?? "unknown",
@@ -129,8 +147,16 @@ export function buildResults(record: RunRecord, topology: Topology = topologyOf(
       netsplit: str(start?.netsplit) ?? NETSPLIT_VERSION,
     },
     kernel,
+    ...kernelResults(ready),
     nodes: runNodes(entries),
+    ...withClients(entries),
+    causality: narrative.causality,
   };
+}
+
+function withClients(entries: RunRecord["entries"]): { clients?: ClientsResults } {
+  const clients = clientsResults(entries);
+  return clients ? { clients } : {};
 }
 
 function timings(record: RunRecord, topology: Topology, t0: number): Timings {

@@ -15,6 +15,7 @@ import { Canvas, LEFT, PLOT, RIGHT, W } from "./canvas.js";
 import { checksRow, hordeChart, opsChart, pgChart } from "./charts.js";
 import { at, duration, durationRange } from "./format.js";
 import { lanes } from "./lanes.js";
+import { opsLane } from "./ops-lane.js";
 import type { ReportModel } from "./model.js";
 import { DEFS, FAULT_COLORS, el, haloText, placeRows, text, textWidth, tickLabel, tickStep, tip } from "./svg.js";
 
@@ -23,6 +24,7 @@ export function renderTimeline(m: ReportModel): string {
   axis(c, "top");
   faultRow(c, m);
   lanes(c, m);
+  opsLane(c, m);
   opsChart(c, m);
   pgChart(c, m);
   hordeChart(c, m);

@@ -8,6 +8,7 @@ import type { FaultState } from "./fault-state.js";
 import type { History } from "./history.js";
 import type { Rng } from "./rng.js";
 import type { PreparedApp } from "../app/prepare.js";
+import type { ClientsSummary, StartedClients } from "../clients/index.js";
 
 export interface RunContext extends FaultState {
   readonly scenario: Scenario;
@@ -24,8 +25,17 @@ export interface RunContext extends FaultState {
   readonly hordeUnavailable: string | null;
   /** The application under test (`cluster.app`), resolved for this run; undefined without one. */
   readonly app: PreparedApp | undefined;
+  /** The clients of `workload.clients` once started (workloads/clients.ts). */
+  clients?: ClientsRun;
   /** Set when the run must stop (time limit, interrupt). */
   readonly signal: AbortSignal;
+}
+
+/** The clients of a run, kept on the run's context. */
+export interface ClientsRun {
+  readonly file: string;
+  readonly started: StartedClients;
+  summary?: ClientsSummary;
 }
 
 /** Nodes to ask: every node that is running, in cluster order. */

@@ -71,6 +71,8 @@ export interface EventFields {
   app_started: { node: string; apps: readonly string[]; started: unknown; ms: number };
   app_failed: { node: string; error: string };
   app_ready: { nodes: readonly string[]; ms: number };
+  clients_started: { count: number; ops: string[]; file: string; groups: unknown[] };
+  clients_stopped: { summary: Record<string, unknown>; lane?: unknown };
   horde_skipped: { reason: string };
   horde_start: { node: string; index: number; outcome: Record<string, unknown> };
   horde_spawn: { node: string; index: number; keys: number; outcome: Record<string, number> };

@@ -31,6 +31,8 @@ import { untilAborted } from "./abort.js";
 import { runDirFor } from "./run-dir.js";
 import { runSteps } from "./steps.js";
 import { describeEvent, injectedHarnessFault, watchHarnessParts } from "./watch.js";
+import { startClientsPhase, stopClientsPhase } from "../workloads/clients.js";
+import { kernelReadyFields, kernelReadyNote } from "./kernel-flags.js";
 import { prepareRunApp, setupWorkload, startAppOnEveryNode } from "./workload.js";
 
 export { runDirFor } from "./run-dir.js";
@@ -178,8 +180,9 @@ async function boot(run: Run): Promise<RunContext> {
   const c = await untilAborted(starting, run.abort.signal, () => void starting.then((s) => s.stop(), () => undefined));
   run.cluster = c;
   const hello = c.agent(c.names[0]!).hello;
-  history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
-  progress(`${rel(run)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)})`);
+  const kernel = kernelReadyFields(c, scenario); // each node's flags, read inside it
+  history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, ...kernel, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+  progress(`${rel(run)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)}${kernelReadyNote(kernel)})`);
   const ctx: RunContext = {
     scenario, cluster: c, history, rng: seededRng(run.seed), seed: run.seed, progress, startedAt: run.startedAt,
     sides: null, lastChangeAt: null,
@@ -208,6 +211,8 @@ async function workloads(ctx: RunContext): Promise<void> {
 
 /** The scenario's steps. A step stuck on a call with no answer (a hung container engine) cannot outlive the run's time limit or a failed part. */
 async function timeline(run: Run, ctx: RunContext): Promise<void> {
+  // the clients (workload.clients) invoke while the faults happen
+  startClientsPhase(ctx, run.runDir);
   await untilAborted(runSteps(ctx, run.scenario.steps, run.results), run.abort.signal);
   if (run.stopCause !== undefined) throw new Error(run.stopCause);
 }
@@ -225,6 +230,8 @@ async function finalHeal(ctx: RunContext): Promise<void> {
   }
   ctx.history.record("final_heal", { resumed: paused });
   ctx.progress(`${rel(ctx)}  final heal${paused.length ? ` (resumed ${paused.join(", ")})` : ""}; running the checks`);
+  // the clients stop once the cluster is healed, before the checks judge what they saw
+  await stopClientsPhase(ctx, ctx.clients);
 }
 
 /** The scenario's final checks, in order. A check decided while a part of the harness was failing is not evidence. */
@@ -242,6 +249,8 @@ async function finalChecks(run: Run, ctx: RunContext): Promise<void> {
 /** Stops the recorders, the global probes and the cluster (bounded: what is left is swept at the next run). */
 async function cleanup(run: Run): Promise<void> {
   clearTimeout(run.timeLimit);
+  // clients stopped on every path (an error, the time limit), before the cluster goes
+  if (run.ctx?.clients) await stopClientsPhase(run.ctx, run.ctx.clients).catch(() => undefined);
   await run.recorders?.stop();
   const c = run.cluster;
   if (!c) return;

@@ -11,6 +11,8 @@ import type {
   CheckName, GlobalProbeOp as GlobalProbeOpSchema, NemesisFault as NemesisFaultSchema,
   PartitionMode as PartitionModeSchema, Runtime as RuntimeSchema, WaitCondition as WaitConditionSchema,
 } from "./schema.js";
+import type { ClientsWorkload } from "../clients/types.js";
+import type { HistoryCheck as HistoryCheckSpec } from "../clients/checks.js";
 
 /** Where something was written. `line`/`column` are 1-based; both 0 for a scenario given as a JS object. */
 export interface SourceRef {
@@ -134,6 +136,8 @@ export interface Workload {
   readonly globalNames: readonly GlobalNameWorkload[];
   readonly globalProbes: readonly GlobalProbeWorkload[];
   readonly horde: readonly HordeWorkload[];
+  /** `workload.clients`: client groups (empty: no clients); see harness/src/clients/. */
+  readonly clients: ClientsWorkload;
 }
 
 /** A partition's shape. `halves` and `majorities_ring` are resolved by the runner from the seed. */
@@ -288,7 +292,11 @@ export interface GlobalBlockingCheck extends CheckBase {
   readonly minMs: number | undefined;
 }
 
+/** `history.*`: judges the clients' history (harness/src/clients/checks.ts). */
+export type HistoryCheck = HistoryCheckSpec & CheckBase;
+
 export type Check =
+  | HistoryCheck
   | WithinCheck<"cluster.mesh"> | ClusterSeesCheck | PgCheck<"pg.converged"> | PgCheck<"pg.partitioned">
   | GlobalNamesUniqueCheck | GlobalBlockingCheck | HordeCheck<"horde.unique"> | HordeCheck<"horde.no_loss"> | InvariantCheck;
 

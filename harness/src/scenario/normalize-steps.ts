@@ -5,6 +5,7 @@ import type { IssuePath } from "./issues.js";
 import type { Check, Link, NodeName, PartitionShape, SourceRef, Step } from "./model.js";
 import type { CheckItemFile, CheckName } from "./schema-checks.js";
 import { DEFAULTS } from "./schema-common.js";
+import { historyCheckFromYaml } from "../clients/yaml.js";
 import type { StepFile } from "./schema-steps.js";
 
 export interface BuildContext {
@@ -80,6 +81,8 @@ export function buildCheck(item: CheckItemFile, path: IssuePath, ctx: BuildConte
         timeoutMs: ms(o.timeout, DEFAULTS.callTimeout), expect: expectText(o.expect), at,
       };
     }
+    case "history.set": case "history.counter": case "history.unique_ids": case "history.availability": case "history.exactly_once":
+      return { ...historyCheckFromYaml(name, raw), at };
     case "global.blocking":
       return { name, maxMs: options["max_ms"] as number | undefined, minMs: options["min_ms"] as number | undefined, at };
     default:

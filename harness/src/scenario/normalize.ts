@@ -10,6 +10,7 @@ import { buildCheck, buildSteps, ms, nodeList, type BuildContext } from "./norma
 import type { ScenarioFile } from "./schema.js";
 import { DEFAULTS } from "./schema-common.js";
 import type { StepFile } from "./schema-steps.js";
+import { clientsFromYaml } from "../clients/yaml.js";
 
 export interface BuildOptions {
   /** The scenario name when the file gives none. */
@@ -79,6 +80,7 @@ function buildWorkload(file: ScenarioFile, nodes: readonly NodeName[], at: Build
       trapExit: horde.trap_exit ?? DEFAULTS.hordeTrapExit,
       at: at(["workload", "horde", i]),
     })),
+    clients: workload.clients === undefined ? [] : clientsFromYaml(workload.clients),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   AllOrNodes, ATOM_PATTERN, CallArgs, CallText, CheckOptions, DEFAULTS, Duration, Expect, GLOBAL_NAME_PATTERN, GLOBAL_NAME_RULE,
   ModuleName, NodeRef, textPattern, Within,
 } from "./schema-common.js";
+import { HISTORY_CHECK_DESCRIPTIONS, HISTORY_CHECK_SCHEMAS } from "./schema-clients.js";
 
 export const PG_SCOPE_RULE =
   "a pg scope is 1 to 64 characters: a lowercase letter, then letters, digits or _ (it becomes an Erlang atom)";
@@ -130,6 +131,14 @@ export const CHECK_SCHEMAS = {
     description: "Calls a function on the nodes: passes when every call returns :ok or true (or prints as `expect`), " +
       "fails on false or {:error, reason}; a raise or a timeout is unknown. Needs `call`.",
     "x-expect": "a map with `call`, e.g. { call: \"MyApp.Check.ok?/0\" }",
+  }),
+  "history.set": CheckOptions(HISTORY_CHECK_SCHEMAS["history.set"], HISTORY_CHECK_DESCRIPTIONS["history.set"]),
+  "history.counter": CheckOptions(HISTORY_CHECK_SCHEMAS["history.counter"], HISTORY_CHECK_DESCRIPTIONS["history.counter"]),
+  "history.unique_ids": CheckOptions(HISTORY_CHECK_SCHEMAS["history.unique_ids"], HISTORY_CHECK_DESCRIPTIONS["history.unique_ids"]),
+  "history.availability": CheckOptions(HISTORY_CHECK_SCHEMAS["history.availability"], HISTORY_CHECK_DESCRIPTIONS["history.availability"]),
+  "history.exactly_once": Type.Union([HISTORY_CHECK_SCHEMAS["history.exactly_once"]], {
+    description: HISTORY_CHECK_DESCRIPTIONS["history.exactly_once"] + " Needs `effects`.",
+    "x-expect": "a map with `effects`, e.g. { effects: { call: \"Jobs.runs/0\" } }",
   }),
 } as const;
 

@@ -13,6 +13,7 @@ import {
 } from "./schema-common.js";
 import { App, Formation } from "./schema-app.js";
 import { Step } from "./schema-steps.js";
+import { Clients } from "./schema-clients.js";
 
 export { CHECK_NAMES, CHECK_SCHEMAS, CheckItem, type CheckName } from "./schema-checks.js";
 export { NemesisFault, Step, WaitCondition } from "./schema-steps.js";
@@ -134,6 +135,7 @@ const Workload = Type.Object(
       Type.Array(Type.Union([GlobalName, GlobalProbe], { description: "A registered name { name, on } or a probe { probe, every_ms }.", "x-expect": "{ name, on } or { probe, every_ms }" }), { description: "Globally registered processes and timed global operations." }),
     ),
     horde: Type.Optional(Type.Array(HordeWorkload, { description: "Horde workers." })),
+    clients: Type.Optional(Clients),
   },
   { additionalProperties: false, description: "What runs on the nodes while faults happen." },
 );

@@ -2,6 +2,7 @@
 import { hasOwn, isPlainObject } from "./describe.js";
 import type { IssuePath, RawIssue } from "./issues.js";
 import { callArgsRule } from "./semantic-app.js";
+import { historyCheckRules } from "./semantic-clients.js";
 
 /** What the rules need to know about the scenario as a whole. */
 export interface SemanticContext {
@@ -11,6 +12,8 @@ export interface SemanticContext {
   readonly hasProbe: boolean;
   /** The scenario has `cluster.app` (checks may observe the app's own pg scope or Horde). */
   readonly hasApp: boolean;
+  /** The client op names (`f`) of `workload.clients`; undefined when the scenario has no clients. */
+  readonly clientOps: readonly string[] | undefined;
   /** Global names from the workload and from `global_register` steps. */
   readonly globalNames: readonly string[];
   readonly report: (issue: RawIssue) => void;
@@ -85,6 +88,14 @@ export function checkItemRules(item: unknown, path: IssuePath, ctx: SemanticCont
       return;
     case "invariant":
       callArgsRule(options, at, ctx);
+      return;
+    case "history.set": case "history.counter": case "history.unique_ids": case "history.availability": case "history.exactly_once":
+      if (path[0] === "steps") {
+        ctx.report({ code: "bad_shape", message: `\`${name}\` judges the whole history of the clients, so it runs only after the steps`, path: at, target: "key",
+          hint: "move it to the scenario's `checks:`" });
+        return;
+      }
+      historyCheckRules(name, options, at, ctx);
       return;
     case "global.blocking":
       if (!hasOwn(options, "max_ms") && !hasOwn(options, "min_ms")) {

@@ -10,6 +10,7 @@ import { DEFAULTS } from "./schema-common.js";
 import { asArray, checkItemRules, type SemanticContext } from "./semantic-checks.js";
 import { clusterAppRules } from "./semantic-app.js";
 import { checkStepRules } from "./semantic-steps.js";
+import { clientOpNames, clientsRules } from "./semantic-clients.js";
 
 function collectRegisteredNames(steps: unknown, into: string[]): void {
   for (const step of asArray(steps)) {
@@ -66,10 +67,12 @@ export function checkSemantics(raw: unknown, nodes: readonly string[] | undefine
     hasHorde: asArray(workload["horde"]).length > 0,
     hasProbe: asArray(workload["global"]).some((item) => isPlainObject(item) && hasOwn(item, "probe")),
     hasApp: isPlainObject(raw["cluster"]) && hasOwn(raw["cluster"], "app"),
+    clientOps: clientOpNames(workload["clients"]),
     globalNames,
     report: (issue) => issues.push(issue),
   };
   workloadRules(workload, ctx.report);
+  clientsRules(workload["clients"], ctx);
   clusterAppRules(raw["cluster"], ctx);
   checkStepRules(raw["steps"], ["steps"], ctx);
   asArray(raw["checks"]).forEach((item, i) => checkItemRules(item, ["checks", i], ctx));

@@ -16,6 +16,7 @@ import { track, untrack } from "../runtime/reaper.js";
 import { freePort } from "../util/ports.js";
 import { ToxiproxyApi } from "./api.js";
 import { assertExecutable, resolveToxiproxyServer } from "./binary.js";
+import { toxiproxyVersion } from "./version.js";
 import { describeExit, ServerProcess } from "./server-process.js";
 
 export interface ToxiproxyServerOptions {
@@ -44,7 +45,7 @@ export interface StartedToxiproxyServer extends AsyncDisposable {
   readonly host: string;
   readonly port: number;
   readonly pid: number;
-  /** As reported by GET /version ("git" for a `go install` build without ldflags). */
+  /** As reported by GET /version; for a `go install` build (which says "git"), the version in its build info (version.ts). */
   readonly version: string;
   readonly api: ToxiproxyApi;
   /** SIGTERM, then SIGKILL after 2 s; resolves once the process is gone. Idempotent. */
@@ -113,7 +114,8 @@ async function startOnce(
     const api = new ToxiproxyApi(url, { requestTimeoutMs: options.requestTimeoutMs ?? 5000 });
     const stop = () => proc.stop(2000);
     const exited = proc.exited.then((e) => describeExit(e));
-    return { url, host, port, pid: proc.pid, version, api, stop, exited, [Symbol.asyncDispose]: stop };
+    // a go-installed server says "git": its build info knows better (version.ts)
+    return { url, host, port, pid: proc.pid, version: toxiproxyVersion(version, { binary }), api, stop, exited, [Symbol.asyncDispose]: stop };
   } catch (err) {
     await proc.stop(2000);
     throw err;

@@ -19,6 +19,7 @@ defmodule Jobs.Journal do
 
   defstruct pending: %{},
             done_ids: MapSet.new(),
+            done_texts: %{},
             accepted: 0,
             completed: 0,
             unconfirmed: 0,
@@ -30,6 +31,7 @@ defmodule Jobs.Journal do
   @type t :: %__MODULE__{
           pending: %{id() => entry()},
           done_ids: MapSet.t(id()),
+          done_texts: %{id() => String.t()},
           accepted: non_neg_integer(),
           completed: non_neg_integer(),
           unconfirmed: non_neg_integer(),
@@ -51,7 +53,7 @@ defmodule Jobs.Journal do
         j
 
       MapSet.member?(j.done_ids, id) ->
-        %{j | accepted: j.accepted + 1, completed: j.completed + 1, unconfirmed: j.unconfirmed - 1}
+        %{j | accepted: j.accepted + 1, completed: j.completed + 1, unconfirmed: j.unconfirmed - 1, done_texts: Map.put(j.done_texts, id, text)}
 
       true ->
         %{j | accepted: j.accepted + 1, pending: Map.put(j.pending, id, %{text: text, at: now, tried: now})}
@@ -63,7 +65,7 @@ defmodule Jobs.Journal do
   def done(%__MODULE__{} = j, id) do
     cond do
       Map.has_key?(j.pending, id) ->
-        %{j | pending: Map.delete(j.pending, id), done_ids: MapSet.put(j.done_ids, id), completed: j.completed + 1}
+        %{j | pending: Map.delete(j.pending, id), done_ids: MapSet.put(j.done_ids, id), completed: j.completed + 1, done_texts: Map.put(j.done_texts, id, j.pending[id].text)}
 
       MapSet.member?(j.done_ids, id) ->
         j
@@ -113,6 +115,10 @@ defmodule Jobs.Journal do
   @spec lost_jobs(timeout()) :: {[id()], non_neg_integer()}
   def lost_jobs(timeout \\ 2_000), do: GenServer.call(__MODULE__, :lost, timeout)
 
+  @doc "The texts of this node's accepted jobs that completed (one entry per job, sorted)."
+  @spec completed_texts(timeout()) :: [String.t()]
+  def completed_texts(timeout \\ 2_000), do: GenServer.call(__MODULE__, :completed_texts, timeout)
+
   @doc "Counters, for people."
   @spec stats(timeout()) :: map()
   def stats(timeout \\ 2_000), do: GenServer.call(__MODULE__, :stats, timeout)
@@ -129,6 +135,9 @@ defmodule Jobs.Journal do
   @impl true
   def handle_call({:accepted, id, text}, _from, state),
     do: {:reply, :ok, %{state | journal: accepted(state.journal, id, text, now())}}
+
+  def handle_call(:completed_texts, _from, state),
+    do: {:reply, state.journal.done_texts |> Map.values() |> Enum.sort(), state}
 
   def handle_call(:lost, _from, state),
     do: {:reply, {lost(state.journal, now(), state.grace), state.journal.accepted}, state}

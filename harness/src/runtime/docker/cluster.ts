@@ -9,11 +9,14 @@
  * run removes them by label, and so does SIGINT/SIGTERM (an async cleanup registered with the
  * reaper); a harness killed outright leaves them to the next run's sweep.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { StartedNetwork } from "testcontainers";
 import { proxyName } from "../../faults/links.js";
 import { ToxiproxyApi } from "../../toxiproxy/api.js";
 import type { StartedToxiproxyServer } from "../../toxiproxy/server.js";
+import { toxiproxyVersion } from "../../toxiproxy/version.js";
 import type { ClusterBackend, NodeInstance } from "../backend.js";
 import { bootCluster, clusterSetup, StartedCluster, type AnyClusterOptions, type ClusterSetup } from "../cluster.js";
 import { kernelArgs } from "../node-process.js";
@@ -24,6 +27,22 @@ import { dockerClient, type Dockerode } from "./engine.js";
 import { ensureImages, type ImageSet } from "./images.js";
 import { runLabels } from "./labels.js";
 import { removeRun, sweepDockerLeftovers } from "./sweep.js";
+
+/** Where a node container finds the run's cookie (a read-only bind mount of one file). */
+export const COOKIE_TARGET = "/netsplit-cookie";
+
+/**
+ * The run's cookie as a file for the node containers: mode 0444 (the containers run as nobody)
+ * inside a fresh 0700 folder of this user's, so no other local user reads it. The cookie is on
+ * no command line and in no container's environment: the agent sets it from
+ * NETSPLIT_COOKIE_FILE while distribution starts (Netsplit.Epmd), over the image's own.
+ */
+export function writeCookieFile(cookie: string): { dir: string; file: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), "netsplit-cookie-"));
+  const file = path.join(dir, "cookie");
+  writeFileSync(file, cookie, { mode: 0o444 });
+  return { dir, file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export class DockerBackend implements ClusterBackend {
   readonly runtime = "docker";
@@ -40,6 +59,8 @@ export class DockerBackend implements ClusterBackend {
     private readonly unregisterCleanup: () => void,
     /** Removes the run's containers and network, once: shared by stop() and the interrupt cleanup. */
     private readonly removeOnce: () => Promise<void>,
+    /** The run's cookie file on the host, mounted into every node container. */
+    private readonly cookieFile: string,
   ) {
     this.proxyListen = new Map(this.proxies().map((p) => [p.name, p.listen]));
   }
@@ -52,7 +73,8 @@ export class DockerBackend implements ClusterBackend {
     // stop() and a SIGINT/SIGTERM can both ask for the removal at once (the runner stops the
     // cluster while the reaper cleans up): one removal, which both await
     let removal: Promise<void> | undefined;
-    const removeOnce = () => (removal ??= removeRun(docker, setup.runId).then(() => undefined));
+    const cookie = writeCookieFile(setup.cookie);
+    const removeOnce = () => (removal ??= removeRun(docker, setup.runId).then(() => undefined).finally(cookie.remove));
     const unregister = onInterruptCleanup(async () => void (await removeOnce()), `the containers and network of ${setup.runId}`);
     try {
       const created = await client.network.create({ Name: setup.runId, Driver: "bridge", CheckDuplicate: true, Labels: labels });
@@ -61,8 +83,8 @@ export class DockerBackend implements ClusterBackend {
       const url = `http://${tp.host}:${tp.apiPort}`;
       const api = new ToxiproxyApi(url);
       const stop = async () => void (await tp.started.stop({ remove: true, timeout: 0 }).catch(() => undefined));
-      const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: await api.version(), api, stop, [Symbol.asyncDispose]: stop };
-      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce);
+      const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: toxiproxyVersion(await api.version(), { image: images.toxiproxy }), api, stop, [Symbol.asyncDispose]: stop };
+      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce, cookie.file);
       await api.populate(backend.proxies());
       return backend;
     } catch (err) {
@@ -113,7 +135,9 @@ export class DockerBackend implements ClusterBackend {
           }),
           ...(s.formation === "app" ? { NETSPLIT_FORMATION: "app" } : {}),
           RELEASE_NODE: this.fullName(name),
-          RELEASE_COOKIE: s.cookie,
+          // the run's cookie is a file, never a variable or an argument (the release's script
+          // puts its image's own cookie on the command line; the agent replaces it at boot)
+          NETSPLIT_COOKIE_FILE: COOKIE_TARGET,
           NETSPLIT_SECRET: s.secret,
           NETSPLIT_ROUTES: this.routes(name),
           NETSPLIT_RECONNECT_MS: s.reconnectMs === null ? "off" : String(s.reconnectMs),
@@ -121,6 +145,7 @@ export class DockerBackend implements ClusterBackend {
         },
         codePaths,
         mounts: s.mounts.map((m) => ({ path: path.resolve(m.path), writable: m.writable })),
+        files: [{ source: this.cookieFile, target: COOKIE_TARGET }],
         bootTimeoutMs: s.bootTimeoutMs,
         logFile: s.logDir ? path.join(s.logDir, `${name}.log`) : undefined,
       });

@@ -142,6 +142,8 @@ export interface NodeContainerSpec {
   codePaths: readonly string[];
   /** Host folders mounted at the same path (an application under test: its project, the nodes' scratch folders). */
   mounts: readonly { path: string; writable: boolean }[];
+  /** Single host files mounted read-only at `target` (the run's cookie). */
+  files?: readonly { source: string; target: string }[];
   bootTimeoutMs: number;
   logFile: string | undefined;
 }
@@ -169,6 +171,7 @@ export class NodeContainer {
           .withBindMounts([
             ...spec.codePaths.filter((p) => !spec.mounts.some((m) => p.startsWith(`${m.path}/`))).map((p) => ({ source: p, target: p, mode: "ro" as const })),
             ...spec.mounts.map((m) => ({ source: m.path, target: m.path, mode: m.writable ? ("rw" as const) : ("ro" as const) })),
+            ...(spec.files ?? []).map((f) => ({ source: f.source, target: f.target, mode: "ro" as const })),
           ])
           .withLogConsumer((stream) => this.log.follow(stream))
           .withWaitStrategy(Wait.forLogMessage(READY))

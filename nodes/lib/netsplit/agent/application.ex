@@ -13,6 +13,8 @@ defmodule Netsplit.Agent.Application do
         {Task.Supervisor, name: Netsplit.Agent.Tasks},
         {Task.Supervisor, name: Netsplit.Agent.Probes},
         Netsplit.Agent.Events,
+        # warnings, errors and a few info reports, as `log` events (bounded, never blocking)
+        Netsplit.Agent.LogForwarder,
         Netsplit.Agent.Workloads,
         Netsplit.Agent.Horde,
         {Netsplit.Agent.Reconnector, interval_ms: reconnect_interval()},

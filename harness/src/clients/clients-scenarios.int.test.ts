@@ -1,0 +1,87 @@
+/**
+ * Clients end to end through `netsplit run`, on the example app (examples/jobs): the naive and
+ * fixed variants under the same clients, seed and partition give opposite `history.set`
+ * verdicts (exit 1 / 0); the failing sentence names the lost adds, and the check's data says
+ * which client and node each came from; ops.jsonl is complete (every invoke completed once,
+ * matching the summary in results.json); and no run leaves a process behind.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runNetsplit, type CliRun } from "../testing/cli-process.js";
+import { isRunning } from "../testing/procs.js";
+import { REPO_ROOT } from "../util/paths.js";
+import { readOps } from "./history.js";
+
+const JOBS = path.join(REPO_ROOT, "examples", "jobs");
+const out = mkdtempSync(path.join(tmpdir(), "netsplit-clients-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+beforeAll(() => {
+  const r = spawnSync("mix", ["compile"], { cwd: JOBS, env: { ...process.env, MIX_ENV: "prod" }, encoding: "utf8", timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`mix compile of examples/jobs failed:\n${r.stdout}${r.stderr}`);
+}, 200_000);
+
+interface Results {
+  verdict: string;
+  checks: { name: string; verdict: string; detail: string; data?: Record<string, unknown> }[];
+  clients?: { invokes: number; ok: number; fail: number; info: number; bindings: string[]; file: string };
+}
+
+function runDir(run: CliRun): string {
+  const dir = /verdict: \w+\s+\((.+)\)/.exec(run.out)?.[1];
+  if (!dir) throw new Error(`no run directory in the output:\n${run.out}${run.err}`);
+  return dir;
+}
+
+function complete(dir: string, r: Results): void {
+  const { ops, truncated } = readOps(path.join(dir, "ops.jsonl"));
+  expect(truncated).toBe(false);
+  const invokes = ops.filter((o) => o.type === "invoke");
+  const completions = ops.filter((o) => o.type !== "invoke");
+  expect(invokes.length).toBeGreaterThan(50);
+  expect(completions.length).toBe(invokes.length);
+  // each invoke is followed by exactly one completion of the same client before its next invoke
+  const open = new Map<number, number>();
+  for (const o of ops) {
+    if (o.type === "invoke") { expect(open.has(o.process)).toBe(false); open.set(o.process, o.index); }
+    else { expect(open.has(o.process)).toBe(true); open.delete(o.process); }
+  }
+  expect(r.clients).toMatchObject({ invokes: invokes.length, file: "ops.jsonl" });
+  expect(r.clients!.ok + r.clients!.fail + r.clients!.info).toBe(invokes.length);
+}
+
+function noneLeft(run: CliRun): void {
+  expect([...run.children.values()].filter((p) => isRunning(p.pid)).map((p) => `${p.pid} ${p.comm}`)).toEqual([]);
+}
+
+it("naive loses acknowledged adds (history.set fails, naming them); fixed keeps them all (passes)", async () => {
+  const naive = await runNetsplit(["run", path.join(JOBS, "clients-set-naive.yaml"), "--out", out], { timeoutMs: 90_000 });
+  const naiveDir = runDir(naive);
+  const n = JSON.parse(readFileSync(path.join(naiveDir, "results.json"), "utf8")) as Results;
+  expect(naive.code, naive.out + naive.err).toBe(1);
+  const set = n.checks.find((c) => c.name === "history.set")!;
+  expect(set.verdict).toBe("fail");
+  expect(set.detail).toMatch(/^lost \d+ of \d+ acknowledged adds \(\d+/);
+  const lost = set.data!.lost as { count: number; items: string[] };
+  expect(lost.count).toBeGreaterThan(0);
+  const culprits = set.data!.anomaly_ops as { kind: string; value: string; process: number; node: string; outcome: string }[];
+  expect(culprits.filter((a) => a.kind === "lost").map((a) => a.value)).toEqual(lost.items.slice(0, culprits.filter((a) => a.kind === "lost").length));
+  expect(culprits.every((a) => a.outcome === "ok" && /^n[123]$/.test(a.node))).toBe(true);
+  expect(readFileSync(path.join(naiveDir, "report.md"), "utf8")).toMatch(/### Operations[\s\S]*\| lost \| `\d+` \| \d \| n\d \|/);
+  expect(readFileSync(path.join(naiveDir, "junit.xml"), "utf8")).toMatch(/<testcase[^>]*name="history\.set"[\s\S]*?<failure/);
+  complete(naiveDir, n);
+  noneLeft(naive);
+
+  const fixed = await runNetsplit(["run", path.join(JOBS, "clients-set-fixed.yaml"), "--out", out], { timeoutMs: 90_000 });
+  const fixedDir = runDir(fixed);
+  const f = JSON.parse(readFileSync(path.join(fixedDir, "results.json"), "utf8")) as Results;
+  expect(fixed.code, fixed.out + fixed.err).toBe(0);
+  expect(f.checks.find((c) => c.name === "history.set")).toMatchObject({ verdict: "pass", detail: expect.stringMatching(/^all \d+ acknowledged adds read once/) });
+  complete(fixedDir, f);
+  expect(existsSync(path.join(fixedDir, "report.html"))).toBe(true);
+  expect(readFileSync(path.join(fixedDir, "report.html"), "utf8")).toContain('class="ops-lane"');
+  noneLeft(fixed);
+}, 200_000);
