@@ -3,6 +3,7 @@
 # run before every command. Used by `npm run setup`, `npm test` and .ci/run.
 #   - Erlang/OTP + Elixir from Debian (erlang-nox, elixir) when `erl`/`elixir` are missing
 #   - Debian's chromium, for the report screenshot test (NETSPLIT_NO_CHROMIUM=1 skips it)
+#   - Debian's rabbitmq-server, only with NETSPLIT_WITH_RABBITMQ=1 (examples/rabbitmq), service kept down
 #   - toxiproxy-server, `go install`ed at the pinned version into .netsplit/tools/bin
 #     (skipped when TOXIPROXY_SERVER points at an executable)
 #   - npm dependencies (npm install, pinned by package-lock.json) when node_modules is missing or older than package-lock.json
@@ -32,6 +33,18 @@ command -v erl >/dev/null || apt_install "Erlang/OTP" "erlang-nox erlang-dev"
 command -v elixir >/dev/null || apt_install "Elixir" "elixir"
 # Chromium: only the report screenshot test uses it (skipped with a reason where it is absent)
 command -v chromium >/dev/null || [ -n "${NETSPLIT_NO_CHROMIUM:-}" ] || apt_install "Chromium (for the report screenshot test; set NETSPLIT_NO_CHROMIUM=1 to skip)" "chromium fonts-dejavu-core"
+# Debian's rabbitmq-server, only when asked: examples/rabbitmq and its test (skipped, saying why,
+# without it). Installed with its service kept down (scripts/apt-install-quiet.sh).
+if [ -n "${NETSPLIT_WITH_RABBITMQ:-}" ] && [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    fail "rabbitmq-server is missing: install it (Debian/Ubuntu: sudo apt-get install rabbitmq-server, then stop its service) and run this again."
+  fi
+  say "installing rabbitmq-server from Debian (its service stays stopped)..."
+  if [ ! -f /tmp/.netsplit-apt-updated ]; then
+    apt-get update -qq >&2 && touch /tmp/.netsplit-apt-updated
+  fi
+  bash scripts/apt-install-quiet.sh rabbitmq-server || fail "could not install rabbitmq-server with apt-get: install it by hand and run this again."
+fi
 command -v node >/dev/null || fail "Node.js 20+ is missing: install it (https://nodejs.org or your package manager)."
 
 if [ -n "${TOXIPROXY_SERVER:-}" ]; then

@@ -4,7 +4,7 @@ defmodule Netsplit.EpmdTest do
   alias Netsplit.Epmd
 
   @key {Netsplit.Epmd, :routes}
-  @env ~w(NETSPLIT_ROUTES NETSPLIT_ROUTES_FROM NETSPLIT_DIST_PORT)
+  @env ~w(NETSPLIT_ROUTES NETSPLIT_ROUTES_FROM NETSPLIT_DIST_PORT NETSPLIT_EPMD NETSPLIT_NODE)
 
   setup do
     saved_routes = :persistent_term.get(@key, nil)
@@ -50,6 +50,15 @@ defmodule Netsplit.EpmdTest do
       assert Epmd.port_please(~c"n3", ~c"127.0.0.1", 1_000) == {:port, 40002, 6}
       assert Epmd.address_please(~c"n2", ~c"127.0.0.1", :inet) == {:ok, {127, 0, 0, 1}, 40001, 6}
       assert Epmd.address_please(~c"n3", ~c"127.0.0.1", :inet) == {:ok, {127, 0, 0, 1}, 40002, 6}
+    end
+
+    test "with the run's epmd daemon, a peer without a route is still unreachable (never looked up there)" do
+      System.put_env("NETSPLIT_EPMD", "daemon")
+      System.put_env("NETSPLIT_NODE", "n1")
+      Epmd.set_routes("n2@127.0.0.1=127.0.0.1:40001")
+      assert Epmd.port_please(~c"n2", ~c"127.0.0.1") == {:port, 40001, 6}
+      assert Epmd.port_please(~c"n9", ~c"127.0.0.1", 1_000) == :noport
+      assert Epmd.address_please(~c"n9", ~c"127.0.0.1", :inet) == {:error, :no_netsplit_route}
     end
 
     test "a peer without a route is unreachable" do

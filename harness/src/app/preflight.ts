@@ -12,6 +12,7 @@ import { beamPaths } from "../util/paths.js";
 import { readMixConfig } from "./config.js";
 import { appProcessProblem } from "../runtime/app-process.js";
 import { MixProjectProblem, moduleInPaths, resolveMixProject } from "./mix-project.js";
+import { templateProblems } from "./prepare.js";
 
 function issue(scenario: Scenario, at: SourceRef, code: string, message: string, hint?: string): ScenarioIssue {
   const line = at.line > 0 ? scenario.source.text.split("\n")[at.line - 1] ?? "" : "";
@@ -64,6 +65,8 @@ export function preflightApp(scenario: Scenario): ScenarioIssue[] {
       return issues;
     }
   }
+  // the files: templates' contents (a `{full_name:NODE}` naming no node, app/prepare.ts)
+  if (app) for (const p of templateProblems(app, scenario.cluster.nodes)) issues.push(issue(scenario, p.at, "app_template", p.message));
   if (appPaths === undefined && app !== undefined) return issues; // release/command: modules are known only at run time
   const { agentEbin, elixirEbins } = beamPaths();
   const known = [...(appPaths ?? []), agentEbin, ...elixirEbins.map((e) => path.join(e, "..", "..")).flatMap((lib) => ["elixir", "logger", "eex", "mix", "ex_unit", "iex"].map((a) => path.join(lib, a, "ebin")))];

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AppSpec } from "../scenario/model.js";
-import { renderTemplate } from "../scenario/placeholders.js";
+import { malformedPlaceholders, placeholdersIn, renderTemplate } from "../scenario/placeholders.js";
 import { readMixConfig } from "./config.js";
 import { resolveMixProject, type MixProject } from "./mix-project.js";
 
@@ -54,6 +54,40 @@ export function portNames(spec: AppSpec): string[] {
   }
   for (const t of texts) for (const m of t.matchAll(/\{port:([a-z][a-z0-9_]*)\}/g)) if (!names.includes(m[1]!)) names.push(m[1]!);
   return names;
+}
+
+/**
+ * Problems in the contents of the `files:` templates, found before any node boots (the scenario
+ * validator checks env values and targets; the templates are other files): a template that
+ * cannot be read, a `{full_name:NODE}` naming no node of the cluster (it would render a name no
+ * node has, e.g. a peer list RabbitMQ's classic_config waits for in vain), a malformed
+ * `{port:...}`/`{full_name:...}`. Each with the template's file:line:column.
+ */
+export function templateProblems(spec: AppSpec, nodes: readonly string[]): { at: (typeof spec.files)[number]["at"]; message: string }[] {
+  const out: { at: (typeof spec.files)[number]["at"]; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const f of spec.files) {
+    if (seen.has(f.source)) continue;
+    seen.add(f.source);
+    let text: string;
+    try {
+      text = readFileSync(f.source, "utf8");
+    } catch (err) {
+      out.push({ at: f.at, message: `the template ${f.source} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      continue;
+    }
+    const where = (offset: number) => {
+      const before = text.slice(0, offset).split("\n");
+      return `${f.source}:${before.length}:${before.at(-1)!.length + 1}`;
+    };
+    for (const p of placeholdersIn(text)) {
+      if (p.kind === "full_name_of" && !nodes.includes(p.node)) out.push({ at: f.at, message: `${where(p.offset)}: unknown node \`${p.node}\` in placeholder \`${p.text}\` (the cluster's nodes: ${nodes.join(", ")})` });
+    }
+    for (const bad of malformedPlaceholders(text)) {
+      out.push({ at: f.at, message: `${where(bad.offset)}: bad placeholder \`${bad.text}\`: ${bad.kind === "port" ? "a port name is a lowercase letter, then lowercase letters, digits or _" : `\`{full_name:NODE}\` names one of the cluster's nodes (${nodes.join(", ")})`}` });
+    }
+  }
+  return out;
 }
 
 /**

@@ -31,8 +31,9 @@
  *   not the agent), `RELEASE_TMP=<private per-node folder>` unless `env:` sets it (the release
  *   folder is shared by every node and may be read-only).
  * - `ERL_CRASH_DUMP=<log dir>/<node>.erl_crash.dump` unless `env:` sets it.
- * - `NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT=<port>`: the run's own epmd daemon (`startRunEpmd`),
- *   where each node registers itself (DESIGN.md §8: a server that asks epmd about itself).
+ * - `NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT=<port>` (`netsplitEnv`, as for every local node): the
+ *   run's own epmd daemon (`startRunEpmd`), where each node registers itself (DESIGN.md §8: a
+ *   server that asks epmd about itself).
  *
  * The process runs in its own process group; kill, stop, pause and resume signal the group, so a
  * start script that runs its BEAM as a child (instead of `exec`) goes with it. The agent's ready
@@ -196,7 +197,7 @@ function defaultRender(options: AppProcessOptions, node: NodeIdentity, text: str
 }
 
 /** How node `spec` of an app process starts (for startNodeProcess). */
-export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, node: NodeIdentity, epmd?: RunEpmd): NodeLaunch {
+export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, node: NodeIdentity): NodeLaunch {
   const { app } = options;
   const user = spec.env ?? {};
   const home = nodeHome(spec.runId, spec.cookie);
@@ -206,7 +207,6 @@ export function appLaunch(spec: NodeProcessSpec, options: AppProcessOptions, nod
     NETSPLIT_COOKIE_FILE: path.join(home, ".erlang.cookie"),
     // the agent gives up waiting for distribution a little before the harness gives up on the boot
     NETSPLIT_DIST_WAIT_MS: String(Math.max(1000, (spec.bootTimeoutMs ?? 30_000) - 2000)),
-    ...(epmd ? { NETSPLIT_EPMD: "daemon", ERL_EPMD_PORT: String(epmd.port) } : {}),
   };
   // a crashing boot leaves its erl_crash.dump next to the node's log (not in the release folder)
   const dump: Record<string, string> = spec.logFile && !user.ERL_CRASH_DUMP ? { ERL_CRASH_DUMP: spec.logFile.replace(/\.log$/, "") + ".erl_crash.dump" } : {};
@@ -265,11 +265,12 @@ export interface RunEpmd {
 }
 
 /**
- * Starts the run's own `epmd` daemon on loopback port `port`, for app processes: a server that
- * boots itself may ask epmd about its own name (`names/1`, `:erl_epmd.port_please/2`; RabbitMQ
- * fails its boot without an answer). Each node registers its own name and port there
- * (`NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT`); peers still resolve only to their proxies. Its
- * argv[0] carries the run marker, so a sweep after a SIGKILLed harness finds it.
+ * Starts the run's own `epmd` daemon on loopback port `port`, for every node of a local run: a
+ * server that boots itself may ask epmd about its own name (`names/1`, `:erl_epmd.port_please/2`;
+ * RabbitMQ fails its boot without an answer), and code under test may call `:net_adm.names/0`.
+ * Each node registers its own name and port there (`NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT`);
+ * peers still resolve only to their proxies. Its argv[0] carries the run marker, so a sweep after
+ * a SIGKILLed harness finds it.
  */
 export async function startRunEpmd(runId: string, port: number, host = "127.0.0.1"): Promise<RunEpmd> {
   const beside = path.join(path.dirname(beamPaths().erl), "epmd");

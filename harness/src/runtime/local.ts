@@ -90,8 +90,8 @@ export class LocalBackend implements ClusterBackend {
     private readonly portReservation: PortReservation,
     /** The first boot of each node, spawned by start() before Toxiproxy was up. */
     private readonly booting: Map<string, Promise<RunningNodeProcess>>,
-    /** App processes: the run's own epmd daemon (app-process.ts). */
-    private readonly epmd: RunEpmd | undefined,
+    /** The run's own epmd daemon, where every node registers itself (app-process.ts). */
+    private readonly epmd: RunEpmd,
   ) {}
 
   /**
@@ -106,19 +106,24 @@ export class LocalBackend implements ClusterBackend {
     if (options.appProcess) checkAppProcess(options.appProcess.app);
     // below the ephemeral range, so the proxies' port-0 listeners cannot take them first;
     // reserved, so another run cannot take them either (even while a killed node is down)
-    // (and one more for the run's epmd daemon, when the nodes are an app's own processes)
-    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length + (options.appProcess ? 1 : 0));
+    // (and one more for the run's epmd daemon)
+    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length + 1);
     const distPorts = new Map(names.map((n, i) => [n, reservation.ports[i]!]));
+    const epmdPort = reservation.ports[names.length]!;
     const spawned = new Map<string, ChildProcess>();
     const booting = new Map<string, Promise<RunningNodeProcess>>();
     let toxiproxy: StartedToxiproxyServer | undefined;
+    // the run's own epmd daemon, where every node registers itself (Netsplit.Epmd waits for it),
+    // started while the nodes and Toxiproxy start
+    const epmdStarting = startRunEpmd(options.runId, epmdPort, LOCAL_HOST);
+    epmdStarting.catch(() => undefined); // awaited below; moot if this start fails first
     let epmd: RunEpmd | undefined;
     try {
-      if (options.appProcess) epmd = await startRunEpmd(options.runId, reservation.ports[names.length]!, LOCAL_HOST);
       // an application's own start (release, command) boots its apps before the agent could read
       // routes from stdin: those nodes start in startNode(), once the proxies exist, routes in env
+      if (options.appProcess) epmd = await epmdStarting;
       for (const name of options.appProcess ? [] : names) {
-        const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}), routesOnStdin: true }, (child) => spawned.set(name, child));
+        const boot = startNodeProcess({ ...nodeSpec(options, distPorts, name, {}, epmdPort), routesOnStdin: true }, (child) => spawned.set(name, child));
         boot.catch(() => undefined); // awaited by startNode; moot if this start fails
         booting.set(name, boot);
       }
@@ -135,6 +140,7 @@ export class LocalBackend implements ClusterBackend {
           upstream: `${LOCAL_HOST}:${distPorts.get(to)}`,
         }))),
       );
+      epmd = await epmdStarting;
       const backend = new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])), reservation, booting, epmd);
       for (const [name, child] of spawned) {
         backend.adopt(child);
@@ -144,7 +150,7 @@ export class LocalBackend implements ClusterBackend {
     } catch (err) {
       await killAll([...spawned.values()]);
       await toxiproxy?.stop();
-      await epmd?.stop();
+      await (epmd ?? (await epmdStarting.catch(() => undefined)))?.stop();
       reservation.release();
       removeNodeHome(options.runId);
       throw err;
@@ -165,7 +171,7 @@ export class LocalBackend implements ClusterBackend {
   }
 
   spec(name: string): NodeProcessSpec {
-    return nodeSpec(this.options, this.distPorts, name, this.routes(name));
+    return nodeSpec(this.options, this.distPorts, name, this.routes(name), this.epmd.port);
   }
 
   /** The node spawned by start() for its first boot, else a new process (a restart). */
@@ -174,7 +180,7 @@ export class LocalBackend implements ClusterBackend {
     this.booting.delete(name);
     const spec = this.spec(name);
     const app = this.options.appProcess;
-    const launch = app ? appLaunch(spec, app, identity(this.options, this.distPorts, name), this.epmd) : undefined;
+    const launch = app ? appLaunch(spec, app, identity(this.options, this.distPorts, name)) : undefined;
     const proc = await (first ?? startNodeProcess(spec, (child) => this.adopt(child), launch));
     this.procs.add(proc);
     void proc.exited.then(() => this.procs.delete(proc));
@@ -188,21 +194,22 @@ export class LocalBackend implements ClusterBackend {
 
   abortSync(): void {
     for (const c of this.children) signalNode(c, "SIGKILL");
-    this.epmd?.killSync();
+    this.epmd.killSync();
   }
 
   async stop(): Promise<void> {
     await killAll([...this.children]);
     await this.toxiproxy.stop().catch(() => undefined);
-    await this.epmd?.stop();
+    await this.epmd.stop();
     this.portReservation.release();
     removeNodeHome(this.options.runId);
   }
 }
 
 /** What `startNodeProcess` needs for node `name`, with the given routes. */
-function nodeSpec(o: LocalBackendOptions, distPorts: ReadonlyMap<string, number>, name: string, routes: Record<string, string>): NodeProcessSpec {
+function nodeSpec(o: LocalBackendOptions, distPorts: ReadonlyMap<string, number>, name: string, routes: Record<string, string>, epmdPort: number): NodeProcessSpec {
   return {
+    epmdPort,
     name,
     fullName: `${name}@${LOCAL_HOST}`,
     host: LOCAL_HOST,

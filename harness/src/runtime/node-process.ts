@@ -49,6 +49,12 @@ export interface NodeProcessSpec {
   env?: Record<string, string>;
   /** "app": the agent never dials its peers (the application forms the cluster). */
   formation?: "netsplit" | "app";
+  /**
+   * The run's own epmd daemon on loopback (app-process.ts `startRunEpmd`): the node registers its
+   * own name and port there (`NETSPLIT_EPMD=daemon`, `ERL_EPMD_PORT`), so `:net_adm.names/0` and
+   * `:erl_epmd` calls in the code under test work; peers still resolve only to their proxies.
+   */
+  epmdPort?: number;
 }
 
 export interface RunningNodeProcess {
@@ -131,6 +137,7 @@ export function netsplitEnv(spec: NodeProcessSpec): Record<string, string> {
     NETSPLIT_RECONNECT_MS: spec.reconnectMs === null ? "off" : String(spec.reconnectMs),
     NETSPLIT_WATCH_STDIN: "1",
     ...(spec.formation === "app" ? { NETSPLIT_FORMATION: "app" } : {}),
+    ...(spec.epmdPort !== undefined ? { NETSPLIT_EPMD: "daemon", ERL_EPMD_PORT: String(spec.epmdPort) } : {}),
     ...(spec.routesOnStdin ? { NETSPLIT_ROUTES_FROM: "stdin" } : {}),
     // faults of the agent itself, for netsplit's own tests (nodes/lib/netsplit/agent/fault_inject.ex)
     ...(process.env.NETSPLIT_FAULT_INJECT ? { NETSPLIT_FAULT_INJECT: process.env.NETSPLIT_FAULT_INJECT } : {}),
@@ -179,6 +186,9 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
   onSpawn?.(child);
 
   const lines: string[] = [];
+  // the first lines from the first one that reports an error: a server's own boot may print
+  // its reason long before its last 30 lines (RabbitMQ: a config error, then a crash report)
+  const firstErrors: string[] = [];
   const log: WriteStream | undefined = spec.logFile ? createWriteStream(spec.logFile, { flags: "a" }) : undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -200,6 +210,7 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
       if (line.trim() === "") return;
       lines.push(line);
       if (lines.length > 200) lines.shift();
+      if (firstErrors.length > 0 ? firstErrors.length < 6 : /\berror\b|BOOT FAILED/i.test(line)) firstErrors.push(line);
       const m = !ready && READY.exec(line);
       if (m) {
         ready = true;
@@ -246,7 +257,9 @@ export function startNodeProcess(spec: NodeProcessSpec, onSpawn?: (child: ChildP
       await Promise.race([closed, new Promise((r) => setTimeout(r, 200))]);
       for (const flush of flushes) flush();
       if (ready) return;
-      reject(new ProcessError("node_exited", `node ${spec.name} exited during boot (code ${code}, signal ${signal}). Its last output:\n${tail() || "(nothing)"}`));
+      const last = tail();
+      const first = firstErrors.length > 0 && !last.includes(firstErrors[0]!) ? `Its first error lines:\n${firstErrors.join("\n")}\n` : "";
+      reject(new ProcessError("node_exited", `node ${spec.name} exited during boot (code ${code}, signal ${signal}). ${first}Its last output:\n${last || "(nothing)"}`));
     });
   });
 }

@@ -49,6 +49,7 @@ defmodule Netsplit.Agent do
   def boot do
     # first: routes sent on stdin are set as soon as they come, even while the apps start
     routes_from_stdin = maybe_watch_stdin()
+    keep_otp_logger()
 
     case Application.ensure_all_started(:netsplit_agent) do
       {:ok, _} ->
@@ -75,6 +76,20 @@ defmodule Netsplit.Agent do
     :ok
   end
 
+  # A node started by its own command (NETSPLIT_FULL_NAME) whose program has not started
+  # Elixir's Logger itself: the agent's Logger must not take over OTP's logger. By default
+  # Elixir's Logger removes OTP's `default` handler and installs its own, and a server that
+  # configures that handler at boot fails (RabbitMQ 3.10: `logger:add_handler_filter(default, ..)`
+  # -> `{error, {not_found, default}}`, BOOT FAILED). With handle_otp_reports false, Logger
+  # handles only Elixir's own events and leaves the `default` handler to the program.
+  defp keep_otp_logger do
+    if System.get_env("NETSPLIT_FULL_NAME") != nil and
+         not List.keymember?(Application.started_applications(), :logger, 0) do
+      _ = Application.load(:logger)
+      Application.put_env(:logger, :handle_otp_reports, false, persistent: true)
+    end
+  end
+
   defp report_ready(extra) do
     # dial every peer now rather than at the reconnect loop's first tick: the nodes that
     # boot last mesh with the others before the harness even asks (connect_all)
@@ -95,7 +110,7 @@ defmodule Netsplit.Agent do
         _ -> @dist_wait_ms
       end
 
-    await_distribution(System.monotonic_time(:millisecond) + wait_ms)
+    await_distribution(System.monotonic_time(:millisecond) + wait_ms, expected, nil)
 
     cond do
       not Node.alive?() ->
@@ -120,10 +135,27 @@ defmodule Netsplit.Agent do
     e -> app_boot_failed("the agent's boot raised #{Exception.message(e)}")
   end
 
-  defp await_distribution(deadline) do
-    if not Node.alive?() and System.monotonic_time(:millisecond) < deadline do
-      Process.sleep(20)
-      await_distribution(deadline)
+  # A program may distribute under a temporary name first (RabbitMQ's prelaunch runs as
+  # `<name>_prelaunch_<pid>@localhost` for a moment, then restarts distribution under its real
+  # name): another name is an error only once it has lasted @other_name_grace_ms.
+  @other_name_grace_ms 10_000
+
+  defp await_distribution(deadline, expected, other_since) do
+    now = System.monotonic_time(:millisecond)
+
+    cond do
+      Node.alive?() and Atom.to_string(node()) == expected ->
+        :ok
+
+      now >= deadline ->
+        :ok
+
+      Node.alive?() and other_since != nil and now - other_since >= @other_name_grace_ms ->
+        :ok
+
+      true ->
+        Process.sleep(20)
+        await_distribution(deadline, expected, if(Node.alive?(), do: other_since || now))
     end
   end
 

@@ -9,17 +9,21 @@ defmodule Netsplit.Epmd do
   `set_routes/1` (the local runtime sends them on stdin, see `Netsplit.Agent`). A peer that has
   no route is unreachable by construction, so no distribution traffic can bypass Toxiproxy.
 
-  With `NETSPLIT_EPMD=daemon` (nodes started by their own command or release), the node also
+  With `NETSPLIT_EPMD=daemon` (every node of the local runtime), the node also
   registers its own name and port with the run's own epmd daemon (`ERL_EPMD_PORT`, on loopback),
-  and `names/1` and the port of a name without a route come from it: a server that checks epmd for
-  itself at boot (RabbitMQ calls `:erl_epmd.port_please/2` for its own name) finds itself there.
-  Peers still resolve only to their proxies.
+  and `names/1` and the port of its own name come from it: a server that checks epmd for itself
+  at boot (RabbitMQ calls `:erl_epmd.port_please/2` for its own name) finds itself there. Peers
+  resolve only to their proxies (a peer without a route yet is unreachable, never looked up).
 
   These callbacks run while the kernel boots, before the file server exists: configuration comes
   from the OS environment only.
   """
 
   @dist_version 6
+
+  # The local runtime starts the run's epmd daemon while the nodes boot: a node that registers
+  # before it listens retries for a moment instead of failing its distribution.
+  @daemon_wait_ms 5000
 
   @spec start_link() :: :ignore | {:ok, pid()} | {:error, term()}
   def start_link do
@@ -42,8 +46,22 @@ defmodule Netsplit.Epmd do
           {:ok, integer()} | {:error, term()}
   def register_node(name, port, family) do
     case apply_run_cookie() do
-      :ok -> if daemon?(), do: :erl_epmd.register_node(name, port, family), else: {:ok, -1}
+      :ok -> if daemon?(), do: register_with_daemon(name, port, family, @daemon_wait_ms), else: {:ok, -1}
       {:error, why} -> {:error, {:netsplit_cookie, why}}
+    end
+  end
+
+  defp register_with_daemon(name, port, family, wait_ms) do
+    case :erl_epmd.register_node(name, port, family) do
+      {:ok, _} = ok ->
+        ok
+
+      {:error, _} = error when wait_ms <= 0 ->
+        error
+
+      {:error, _} ->
+        Process.sleep(20)
+        register_with_daemon(name, port, family, wait_ms - 20)
     end
   end
 
@@ -88,8 +106,17 @@ defmodule Netsplit.Epmd do
   def port_please(name, host, timeout) do
     case route(name, host) do
       {:ok, _ip, port} -> {:port, port, @dist_version}
-      :error -> if daemon?(), do: :erl_epmd.port_please(name, host, timeout), else: :noport
+      :error -> if daemon?() and own_name?(name), do: :erl_epmd.port_please(name, host, timeout), else: :noport
     end
+  end
+
+  # Only this node's own name is looked up in the run's daemon: a peer without a route (routes
+  # still on their way from stdin) stays unreachable rather than resolve to its real port, which
+  # would bypass its proxy.
+  defp own_name?(name) do
+    name = to_string(name)
+    own = node() |> Atom.to_string() |> String.split("@") |> hd()
+    name == own or name == System.get_env("NETSPLIT_NODE")
   end
 
   @spec address_please(charlist(), charlist(), atom()) ::
