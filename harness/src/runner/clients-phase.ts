@@ -25,6 +25,8 @@ export interface ClientsRun {
   readonly file: string;
   readonly started: StartedClients;
   summary?: ClientsSummary;
+  /** ops.jsonl read back once at the stop, for the report's lane and every history check. */
+  read?: ReturnType<typeof readOps>;
 }
 
 /** The calls the clients and the final reads make: the agent's `call` op on the node. */
@@ -62,7 +64,9 @@ export async function stopClientsPhase(ctx: RunContext, run: ClientsRun | undefi
   run.summary = summary;
   let lane;
   try {
-    lane = opsLane(readOps(run.file).ops, summary.bindings);
+    // read back once, for the lane and every history check (a read of a long run is ~1 KB per op)
+    run.read = readOps(run.file);
+    lane = opsLane(run.read.ops, summary.bindings);
   } catch {
     lane = undefined; // the report draws no ops lane; the checks read the file themselves
   }
@@ -81,7 +85,7 @@ export async function historyCheckResult(ctx: RunContext & { clients?: ClientsRu
   const run = ctx.clients;
   if (!run) return { verdict: "unknown", detail: "the run has no client history (workload.clients did not start)", final: true, attempts: 0 };
   await stopClientsPhase(ctx, run);
-  const { ops, truncated } = readOps(run.file);
+  const { ops, truncated } = (run.read ??= readOps(run.file));
   const windows = faultWindows(ctx.history.entries, ctx.startedAt);
   const r = await runHistoryCheck(check, {
     ops, workload: ctx.scenario.workload.clients, faults: windows, deps: clientDeps(ctx),
