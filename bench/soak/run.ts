@@ -11,6 +11,8 @@
  *   npm run soak -- [--cycles N] [--out DIR] [--warmup N] [--verbose]
  *   npx tsx bench/soak/run.ts --cycles 10              (without the bootstrap)
  *   npx tsx bench/soak/run.ts --from bench/soak/results.json   (judge saved samples again)
+ *   npm run soak -- --clients [--cycles N] [--warmup N]   the clients soak (clients.ts): 200 ops/s
+ *                                                          on 5 nodes for 10 minutes (20 cycles)
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -24,11 +26,12 @@ import { growth, proxyProblems } from "./analysis.js";
 import { measureRetainedHistory, retainHistory, type HistoryHeap } from "./history-heap.js";
 import { fmt, growthFailures, growthRows, growthTable, soakFailures, tallyChecks, THRESHOLDS, type GrowthRow } from "./report.js";
 import { Sampler, type Sample } from "./sampler.js";
+import { writeSoakResults } from "./results-file.js";
 import { planSoak } from "./scenario.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
-const USAGE = "usage: npm run soak -- [--cycles N (default 100)] [--out DIR (default bench/soak)] [--warmup N (default 5)] [--verbose] | --from RESULTS.json [--warmup N]";
+const USAGE = "usage: npm run soak -- [--cycles N (default 100)] [--out DIR (default bench/soak)] [--warmup N (default 5)] [--verbose] | --from RESULTS.json [--warmup N] | --clients [--cycles N (default 20, ~30 s each)] [--warmup N (default 2)] [--out DIR] [--verbose]";
 
 function fail(message: string): never {
   process.stderr.write(`soak: ${message}\n${USAGE}\n`);
@@ -219,8 +222,7 @@ async function soak(values: { cycles?: string; out?: string; warmup?: string; ve
     heal_counts: healCounts,
   };
   const resultsFile = path.join(out, "results.json");
-  const pretty = JSON.stringify(summary, null, 2);
-  writeFileSync(resultsFile, `${pretty.slice(0, -2)},\n  "samples": [\n${sampler.samples.map((s) => `    ${JSON.stringify(s)}`).join(",\n")}\n  ]\n}\n`);
+  writeSoakResults(resultsFile, { ...summary, samples: sampler.samples });
 
   const a = summary.toxiproxy.after_heal;
   pendingLines.push(
@@ -237,13 +239,26 @@ async function soak(values: { cycles?: string; out?: string; warmup?: string; ve
 async function main(): Promise<void> {
   const { values } = (() => {
     try {
-      return parseArgs({ options: { cycles: { type: "string" }, out: { type: "string" }, warmup: { type: "string" }, verbose: { type: "boolean" }, from: { type: "string" }, help: { type: "boolean", short: "h" } } });
+      return parseArgs({ options: { cycles: { type: "string" }, out: { type: "string" }, warmup: { type: "string" }, verbose: { type: "boolean" }, from: { type: "string" }, clients: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
     } catch (err) {
       return fail((err as Error).message);
     }
   })();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.clients) {
+    if (values.from !== undefined) fail("--clients runs the clients soak; it takes no --from");
+    const { clientsSoak } = await import("./clients.js");
+    const gc = exposeGc();
+    process.exitCode = await clientsSoak({
+      ...(values.cycles !== undefined ? { cycles: intFlag(values.cycles, "cycles", 20, 1) } : {}),
+      ...(values.warmup !== undefined ? { warmupCycles: intFlag(values.warmup, "warmup", 2, 0) } : {}),
+      ...(values.out !== undefined ? { out: values.out } : {}),
+      ...(values.verbose ? { verbose: true } : {}),
+      ...(gc ? { gc } : {}),
+    });
     return;
   }
   if (values.from !== undefined) {

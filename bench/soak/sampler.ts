@@ -39,6 +39,8 @@ export interface Sample {
   nodes: Record<string, Figures>;
   proxies?: ProxyCount;
   history_bytes?: number;
+  /** The size of the run's ops.jsonl (the clients' history), when the run has clients. */
+  ops_bytes?: number;
 }
 
 export interface SamplerOptions {
@@ -190,6 +192,11 @@ export class Sampler {
         sample.history_bytes = statSync(path.join(this.runDir, "history.msgpack")).size;
       } catch {
         // not written yet
+      }
+      try {
+        sample.ops_bytes = statSync(path.join(this.runDir, "ops.jsonl")).size;
+      } catch {
+        // no clients (or not started yet)
       }
     }
     if (apiUrl && at === "tick") {

@@ -13,7 +13,7 @@ export async function historyCheckResult(ctx: RunContext, check: HistoryCheck): 
   const run = ctx.clients;
   if (!run) return { verdict: "unknown", detail: "the run has no client history (workload.clients did not start)", final: true, attempts: 0 };
   await stopClientsPhase(ctx, run);
-  const { ops, truncated } = readOps(run.file);
+  const { ops, truncated } = (run.read ??= readOps(run.file));
   const windows = faultWindows(ctx.history.entries, ctx.startedAt);
   const r = await runHistoryCheck(check, {
     ops, workload: ctx.scenario.workload.clients, faults: windows, deps: clientDeps(ctx),

@@ -10,6 +10,7 @@
  * every still-open invoke as `info` ("open at the end of the run"). Time comes from `deps.now` /
  * `deps.sleep`, so tests drive it with a fake clock.
  */
+import { setMaxListeners } from "node:events";
 import type { CallReply } from "../agent/ops.js";
 import type { Rng } from "../run/rng.js";
 import { classifyError, classifyReply, type Completion } from "./classify.js";
@@ -69,6 +70,8 @@ export function startClients(deps: ClientDeps, workload: ClientsWorkload): Start
   const log = new OpLog({ ...(deps.file ? { file: deps.file } : {}), ...(deps.keep ? { keep: true } : {}), ...(deps.onOp ? { onOp: deps.onOp } : {}) });
   const clients = makeClients(deps, workload);
   const abort = new AbortController(); // stop(): no new ops
+  // every client's wait listens on it (and removes its listener when the wait ends): not a leak
+  setMaxListeners(clients.length + 10, abort.signal);
   const guards = new Set<AbortController>(); // one per call in flight; stop() aborts them after its grace
   const sleep = deps.sleep ?? realSleep;
   const wall = (ms: number) => new Date(deps.runStartedAt + ms).toISOString();

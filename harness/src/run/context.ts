@@ -8,7 +8,7 @@ import type { FaultState } from "./fault-state.js";
 import type { History } from "./history.js";
 import type { Rng } from "./rng.js";
 import type { PreparedApp } from "../app/prepare.js";
-import type { ClientsSummary, StartedClients } from "../clients/index.js";
+import type { ClientsSummary, readOps, StartedClients } from "../clients/index.js";
 
 export interface RunContext extends FaultState {
   readonly scenario: Scenario;
@@ -36,6 +36,8 @@ export interface ClientsRun {
   readonly file: string;
   readonly started: StartedClients;
   summary?: ClientsSummary;
+  /** ops.jsonl read back once at the stop, for the report's lane and every history check. */
+  read?: ReturnType<typeof readOps>;
 }
 
 /** Nodes to ask: every node that is running, in cluster order. */

@@ -152,8 +152,10 @@ describe("security of a local run", () => {
       expect(p.cmdline).toContain(cluster.runId);
       const env = environ(p.pid);
       expect(env.get("NETSPLIT_SECRET")).toBe(secret);
-      // only what the harness passes: none of the user's ERL_* variables (ERL_AFLAGS sets a cookie here)
-      expect([...env.keys()].filter((k) => /^ERL_/.test(k))).toEqual([]);
+      // only what the harness passes: none of the user's ERL_* variables (ERL_AFLAGS sets a cookie
+      // here); ERL_EPMD_PORT is netsplit's own, the run's epmd daemon on loopback
+      expect([...env.keys()].filter((k) => /^ERL_/.test(k))).toEqual(["ERL_EPMD_PORT"]);
+      expect(env.get("ERL_EPMD_PORT")).toMatch(/^\d+$/);
       expect([...env.values()].some((v) => v.includes(cookie))).toBe(false);
     }
     const toxiproxy = allProcesses().find((p) => p.pid === cluster.toxiproxy.pid);

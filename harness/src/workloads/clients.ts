@@ -52,7 +52,9 @@ export async function stopClientsPhase(ctx: RunContext, run: ClientsRun | undefi
   run.summary = summary;
   let lane;
   try {
-    lane = opsLane(readOps(run.file).ops, summary.bindings);
+    // read back once, for the lane and every history check (a read of a long run is ~1 KB per op)
+    run.read = readOps(run.file);
+    lane = opsLane(run.read.ops, summary.bindings);
   } catch {
     lane = undefined; // the report draws no ops lane; the checks read the file themselves
   }
