@@ -12,18 +12,9 @@ import { malformedPlaceholders, placeholdersIn, renderTemplate } from "../scenar
 import { readMixConfig } from "./config.js";
 import { resolveMixProject, type MixProject } from "./mix-project.js";
 
-/** Who a node is, as its templates see it. */
-export interface NodeIdentity {
-  readonly name: string;
-  readonly fullName: string;
-  /** 1-based position in the cluster. */
-  readonly index: number;
-  readonly distPort: number;
-  /** Every node of the cluster, short names in cluster order (`{nodes}`). */
-  readonly names: readonly string[];
-  /** Full name of any node of the cluster (`{full_name:n2}`, `{nodes}`). */
-  readonly fullNameOf: (name: string) => string;
-}
+/** Who a node is, as its templates see it (the runtime's identity of the node). */
+export type { NodeIdentity } from "../runtime/backend.js";
+import type { NodeIdentity } from "../runtime/backend.js";
 
 export interface PreparedApp {
   readonly spec: AppSpec;

@@ -191,7 +191,10 @@ defmodule Netsplit.Agent.Ops do
   defp ok_text(:ok), do: "ok"
 
   # An optional duration argument: an integer 1..@max_timer_ms, or `default` when absent or nil.
-  defp ms_arg(args, key, default) do
+  # (Netsplit.Agent.UserApp's ops take theirs the same way.)
+  @doc false
+  @spec ms_arg(map(), String.t(), pos_integer()) :: {:ok, pos_integer()} | {:error, String.t()}
+  def ms_arg(args, key, default) do
     case Map.get(args, key) do
       nil -> {:ok, default}
       ms when is_integer(ms) and ms in 1..@max_timer_ms -> {:ok, ms}

@@ -11,7 +11,6 @@ defmodule Netsplit.Agent.UserApp do
   # disk, not by what a client sends. Every op is bounded in time and in reply size.
   alias Netsplit.Agent.Pids
 
-  @max_timer_ms 4_294_967_295
   # a printed result, reason or stack: at most this many bytes
   @max_printed 8_192
   # a converted `value`: at most this many terms, binary bytes and nesting levels, else omitted
@@ -691,13 +690,7 @@ defmodule Netsplit.Agent.UserApp do
     end
   end
 
-  defp ms_arg(args, key, default) do
-    case Map.get(args, key) do
-      nil -> {:ok, default}
-      ms when is_integer(ms) and ms in 1..@max_timer_ms -> {:ok, ms}
-      other -> {:error, "#{key} must be an integer 1..#{@max_timer_ms}, got #{brief(other)}"}
-    end
-  end
+  defp ms_arg(args, key, default), do: Netsplit.Agent.Ops.ms_arg(args, key, default)
 
   defp brief(term), do: inspect(term, limit: 8, printable_limit: 256)
 end
