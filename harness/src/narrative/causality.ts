@@ -4,8 +4,7 @@
  * fault or heal); for each heal (or resume, restart), when each node saw the full mesh again,
  * and so the heal's last effect: when the last node did. Times in ms from the fault or heal.
  */
-import type { NarrativeInput } from "./narrative.js";
-import { eventMs } from "./narrative.js";
+import { eventMs, type NarrativeInput } from "./input.js";
 
 export interface FaultEffect {
   step: string;

@@ -10,10 +10,12 @@
  * Also: which lines explain a failed check, the marks the timeline draws on the node strips,
  * and each fault's first effect / each heal's last effect (causality.ts).
  */
-import type { CheckOutcome } from "../report/results.js";
 import type { HistoryEntry } from "../run/history.js";
 import type { Topology } from "../report/topology.js";
 import { causality, type Causality } from "./causality.js";
+import { eventMs, type NarrativeCheck, type NarrativeInput } from "./input.js";
+
+export { eventMs, type NarrativeCheck, type NarrativeInput } from "./input.js";
 import { recognise, short, type Fact } from "./recognise.js";
 
 export interface NarrativeLine {
@@ -51,12 +53,6 @@ export interface Narrative {
   omitted: number;
 }
 
-export interface NarrativeInput {
-  entries: readonly HistoryEntry[];
-  t0: number;
-  topology: Topology;
-  checks: readonly CheckOutcome[];
-}
 
 /** At most this many lines; the rest are counted, and in the event log. */
 const MAX_LINES = 60;
@@ -72,13 +68,6 @@ const REASON: Record<string, string> = {
 };
 export const reasonText = (r: string): string => REASON[r] ?? r;
 
-/** An event's time on the node's clock when it has one (t_us), else when the harness got it. */
-export function eventMs(e: HistoryEntry, t0: number): number {
-  const ev = e.event as { t_us?: unknown } | undefined;
-  const us = typeof ev?.t_us === "number" ? ev.t_us : undefined;
-  // a node clock far off the harness's (another host) is not used
-  return us !== undefined && Math.abs(us / 1000 - e.t) < 5000 ? us / 1000 - t0 : e.t - t0;
-}
 
 interface Item {
   atMs: number;
@@ -370,7 +359,7 @@ function conflictText(f: Extract<Fact, { kind: "name_conflict" }>, it: Item, inp
 }
 
 /** The lines that explain a failed check: recognised log events before it was decided. */
-function explain(lines: readonly NarrativeLine[], checks: readonly CheckOutcome[]): Record<string, string[]> {
+function explain(lines: readonly NarrativeLine[], checks: readonly NarrativeCheck[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const relevant: Record<string, readonly string[]> = {
     cluster: ["global_disconnect", "tick_timeout", "connect_failed", "connect_rejected", "nodedown"],

@@ -85,3 +85,8 @@ export function firstSentence(text: string | undefined): string {
   const end = text.search(/\.(\s|$)/);
   return end < 0 ? text : text.slice(0, end + 1);
 }
+
+/** A value as a list: itself when it is one, else empty (for rules over optional lists). */
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}

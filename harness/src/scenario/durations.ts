@@ -95,3 +95,10 @@ export function parseDuration(value: unknown): DurationResult {
   const what = value === null ? "nothing (null)" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : show(value);
   return { ok: false, message: `expected a duration, got ${what}`, hint: `write ${FORMS}` };
 }
+
+/** Milliseconds of a duration that already passed validation. */
+export function ms(value: number | string | undefined, fallback: string): number {
+  const parsed = parseDuration(value ?? fallback);
+  if (!parsed.ok) throw new Error(`internal: unvalidated duration ${String(value)}`);
+  return parsed.ms;
+}

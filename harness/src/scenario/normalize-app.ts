@@ -5,7 +5,7 @@ import type { IssuePath } from "./issues.js";
 import type { AppSource, AppSpec, CallSpec, NodeName, SourceRef } from "./model.js";
 import { DEFAULTS } from "./schema-common.js";
 import type { ScenarioFile } from "./schema.js";
-import { ms } from "./normalize-steps.js";
+import { ms } from "./durations.js";
 
 type AppFile = NonNullable<ScenarioFile["cluster"]["app"]>;
 type At = (path: IssuePath, target?: "key" | "value") => SourceRef;

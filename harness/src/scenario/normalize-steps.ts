@@ -1,5 +1,5 @@
 /** Builds the model's steps and checks from validated file values (see model.ts). */
-import { parseDuration } from "./durations.js";
+import { ms } from "./durations.js";
 import { callNodes, callSpec, expectText } from "./normalize-app.js";
 import type { IssuePath } from "./issues.js";
 import type { Check, Link, NodeName, PartitionShape, SourceRef, Step } from "./model.js";
@@ -15,12 +15,7 @@ export interface BuildContext {
   readonly at: (path: IssuePath) => SourceRef;
 }
 
-/** Milliseconds of a duration that already passed validation. */
-export function ms(value: number | string | undefined, fallback: string): number {
-  const parsed = parseDuration(value ?? fallback);
-  if (!parsed.ok) throw new Error(`internal: unvalidated duration ${String(value)}`);
-  return parsed.ms;
-}
+export { ms } from "./durations.js";
 
 export function nodeList(value: string | readonly string[] | undefined, all: readonly NodeName[]): readonly NodeName[] {
   if (value === undefined) return all;

@@ -8,7 +8,7 @@ import { hasOwn, isPlainObject } from "./describe.js";
 import type { IssuePath } from "./issues.js";
 import { malformedPlaceholders, placeholdersIn } from "./placeholders.js";
 import { APP_SOURCES } from "./schema-app.js";
-import type { SemanticContext } from "./semantic-checks.js";
+import type { SemanticContext } from "./semantic-context.js";
 import { suggestionHint } from "./suggest.js";
 
 const names = (keys: readonly string[]) => keys.join(keys.length === 2 ? " and " : ", ");

@@ -1,27 +1,13 @@
 /** Rules for check items (`checks[i]` and `check` steps), and what all semantic rules share. */
-import { hasOwn, isPlainObject } from "./describe.js";
+import { asArray, hasOwn, isPlainObject } from "./describe.js";
 import type { IssuePath, RawIssue } from "./issues.js";
+import type { SemanticContext } from "./semantic-context.js";
 import { callArgsRule } from "./semantic-app.js";
 import { historyCheckRules } from "./semantic-clients.js";
 
-/** What the rules need to know about the scenario as a whole. */
-export interface SemanticContext {
-  readonly nodes: readonly string[] | undefined;
-  readonly hasPg: boolean;
-  readonly hasHorde: boolean;
-  readonly hasProbe: boolean;
-  /** The scenario has `cluster.app` (checks may observe the app's own pg scope or Horde). */
-  readonly hasApp: boolean;
-  /** The client op names (`f`) of `workload.clients`; undefined when the scenario has no clients. */
-  readonly clientOps: readonly string[] | undefined;
-  /** Global names from the workload and from `global_register` steps. */
-  readonly globalNames: readonly string[];
-  readonly report: (issue: RawIssue) => void;
-}
+export type { SemanticContext } from "./semantic-context.js";
 
-export function asArray(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+export { asArray } from "./describe.js";
 
 /** A node-or-list value as a list of its string entries. */
 export function nodeEntries(value: unknown, path: IssuePath): { name: string; path: IssuePath }[] {

@@ -8,7 +8,8 @@ import type { IssuePath } from "./issues.js";
 import { parseCall } from "./call.js";
 import { parseDuration } from "./durations.js";
 import { callArgsRule } from "./semantic-app.js";
-import { asArray, type SemanticContext } from "./semantic-checks.js";
+import { asArray } from "./describe.js";
+import type { SemanticContext } from "./semantic-context.js";
 
 /** The client op names (`f`) of a raw `workload.clients`, or undefined when it has none. */
 export function clientOpNames(clients: unknown): string[] | undefined {
