@@ -161,7 +161,7 @@ export async function measureRabbitmq(reps: number, log: Log): Promise<Figure[]>
     rmSync(work, { recursive: true, force: true });
   }
   return [figure({
-    id: "app.rabbitmq.n3",
+    id: "rabbitmq.n3",
     group: "app",
     label: "RabbitMQ 3-node cluster ready under netsplit (examples/rabbitmq)",
     unit: "ms",

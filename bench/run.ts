@@ -20,6 +20,7 @@ import { measureMemory } from "./memory.js";
 import { measurePhases } from "./phases.js";
 import { writeReport } from "./report.js";
 import { measureStability } from "./stability.js";
+import { measureRabbitmq } from "./rabbitmq.js";
 import { measureSuite } from "./suite.js";
 import { stderrLog } from "./lib/log.js";
 import { machineFacts } from "./lib/machine.js";
@@ -29,7 +30,7 @@ import type { BenchResults, Figure, Skipped } from "./lib/results.js";
 /** Which figure ids each measurement produces (to replace them in an existing results file). */
 const PREFIX: Record<Measurement, string> = {
   cluster: "cluster_ready.", phases: "cluster_phases.", boot: "agent_boot.", fault: "fault_apply.", detection: "detection.",
-  memory: "memory.", docker: "docker.", suite: "suite.", app: "app.", stability: "stability.",
+  memory: "memory.", docker: "docker.", suite: "suite.", app: "app.", stability: "stability.", rabbitmq: "rabbitmq.",
 };
 
 async function main(): Promise<number> {
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
     suite: async () => void figures.push(...(await measureSuite(p.suiteReps, log))),
     app: async () => void figures.push(...(await measureApp(p.appSizes, p.appReps, log))),
     stability: async () => void figures.push(...(await measureStability(p.stabilityReps, p.stabilityJobs, log))),
+    rabbitmq: async () => void figures.push(...(await measureRabbitmq(p.rabbitmqReps, log))),
   };
   for (const m of options.only) {
     const t0 = Date.now();

@@ -3,14 +3,14 @@
  *
  *   --quick       fewer repetitions and sizes, for development (results.quick.json)
  *   --only a,b    only these measurements (cluster, phases, boot, fault, detection, memory,
- *                 docker, suite, app, stability); their figures replace the same figures in the
+ *                 docker, suite, app, stability, rabbitmq); their figures replace the same figures in the
  *                 results file
  *   --reps K      K repetitions of every measurement (overrides the defaults)
  *   --out FILE    the results file (default bench/results.json, quick: bench/results.quick.json)
  *   --doc FILE    the Markdown written from the results (default docs/BENCHMARKS.md for the
  *                 default results file, none otherwise); --no-doc writes none
  */
-export const MEASUREMENTS = ["cluster", "phases", "boot", "fault", "detection", "memory", "docker", "suite", "app", "stability"] as const;
+export const MEASUREMENTS = ["cluster", "phases", "boot", "fault", "detection", "memory", "docker", "suite", "app", "stability", "rabbitmq"] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface BenchOptions {
@@ -42,6 +42,8 @@ export interface Plan {
   /** The shipped suite with --jobs 1 and --jobs `stabilityJobs`, K times each (bench/stability.ts). */
   stabilityReps: number;
   stabilityJobs: number;
+  /** RabbitMQ's 3-node cluster under netsplit vs by its own scripts (bench/rabbitmq.ts). */
+  rabbitmqReps: number;
 }
 
 export const DEFAULT_OUT = "bench/results.json";
@@ -102,5 +104,6 @@ export function plan(o: Pick<BenchOptions, "quick" | "reps">): Plan {
     appReps: r(9, 3),
     stabilityReps: r(2, 1),
     stabilityJobs: 2,
+    rabbitmqReps: r(3, 1),
   };
 }
