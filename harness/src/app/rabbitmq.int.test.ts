@@ -3,8 +3,11 @@
  * the server's own script (`examples/rabbitmq/`), through the real `netsplit run` CLI.
  *
  * - the shipped example's verdict: pause_minority pauses the isolated n3 (the mid-run check on
- *   n3 fails, the majority's passes), after the heal partitions/0 is [] everywhere; each node's
- *   effective kernel flags are recorded and the server's own override is flagged;
+ *   n3 fails, the majority's passes, and points at the narrative's line saying n3 paused itself),
+ *   after the heal partitions/0 is [] everywhere; each node's effective kernel flags are recorded
+ *   and the server's own override is flagged;
+ * - autoheal.yaml: nobody pauses during the cut; after the heal autoheal restarts n3 (the loser),
+ *   and the narrative names the winner and the restarted node (~35 s);
  * - after that run, after SIGINT mid-run and after a failed boot (a broken config template): no
  *   server VM, no epmd daemon, no Toxiproxy left;
  * - error cases: a template naming an unknown node (exit 254 before any boot), a server that is not
@@ -116,8 +119,9 @@ describe.skipIf(!HAVE_SERVER)("RabbitMQ (Debian's rabbitmq-server) under partiti
     const cli = start(["run", path.join(EXAMPLE, "pause-minority.yaml"), "--out", out]);
     await cli.until(/cluster of 3 ready/, 120_000);
     await new Promise((r) => setTimeout(r, 300));
-    // three server VMs under their start scripts, one epmd daemon of the run, one Toxiproxy
-    expect(beamsOf(cli).length).toBe(3);
+    // three server VMs under their start scripts (and, now and then, a short-lived helper VM that
+    // a start script runs), one epmd daemon of the run, one Toxiproxy
+    expect(beamsOf(cli).length).toBeGreaterThanOrEqual(3);
     const procs = [...descendants.get(cli)!.values()];
     expect(procs.filter((p) => /^netsplit-epmd-/.test(p.argv[0] ?? "")).length).toBe(1);
     expect(procs.filter((p) => p.comm.startsWith("toxiproxy")).length).toBe(1);
@@ -141,8 +145,30 @@ describe.skipIf(!HAVE_SERVER)("RabbitMQ (Debian's rabbitmq-server) under partiti
     expect(readFileSync(path.join(dir, "report.html"), "utf8")).toContain('id="kernel-overrides"');
     // each node's own files, rendered from the templates
     expect(readFileSync(path.join(dir, "nodes", "n2", "rabbitmq.conf"), "utf8")).toContain("cluster_formation.classic_config.nodes.3 = n3@127.0.0.1");
+    // the narrative tells what the server decided, and the failed check points at it
+    const md = readFileSync(path.join(dir, "report.md"), "utf8");
+    const paused = /^(\d+)\. `[^`]+` RabbitMQ on n3 saw a minority of its cluster and paused itself/m.exec(md);
+    expect(paused, md).not.toBeNull();
+    expect(md).toContain(`invariant FAILED: :rabbit.is\\_running/0 — n3: returned false, expected true (see #${paused![1]}`);
     expect(await leftovers(cli)).toEqual([]);
   }, 240_000);
+
+  it("autoheal: nobody pauses during the cut; after the heal autoheal keeps n1+n2, restarts n3, and the narrative says so; nothing left", async () => {
+    const t0 = Date.now();
+    const cli = start(["run", path.join(EXAMPLE, "autoheal.yaml"), "--out", path.join(tmp, "runs-autoheal")]);
+    const run = await cli.done;
+    console.log(`autoheal.yaml: exit ${run.code} in ${Date.now() - t0} ms`);
+    expect(run.code, run.out + run.err).toBe(0);
+    const dir = runDirOf(run.out);
+    const r = results(dir);
+    expect(r.checks.filter((c) => c.mid_run).map((c) => `${c.name}:${c.verdict}`)).toEqual(["invariant:pass", "cluster.sees:pass"]);
+    // the server's decisions, from the lines the agent forwarded (narrative/recognise.ts)
+    const md = readFileSync(path.join(dir, "report.md"), "utf8");
+    expect(md).toMatch(/RabbitMQ autoheal: n3 was on a losing side and restarts rabbit; the winning side is n[12]'s/);
+    expect(md).toContain("rabbit stopped on n3");
+    expect(md).toContain("found its database inconsistent (running\\_partitioned\\_network)");
+    expect(await leftovers(cli)).toEqual([]);
+  }, 180_000);
 
   it("SIGINT while the server boots: the run stops, reports written, no server VM, epmd or Toxiproxy left", async () => {
     const out = path.join(tmp, "runs-sigint");

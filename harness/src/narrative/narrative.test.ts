@@ -113,6 +113,54 @@ describe("narrative of kill and pause (real run)", () => {
   });
 });
 
+describe("narrative of RabbitMQ 3.10.8 under pause_minority (real run of examples/rabbitmq/pause-minority.yaml)", () => {
+  const { m, results } = model("rabbitmq-pause-minority");
+  const lines = m.narrative.lines;
+  const texts = lines.map((l) => l.text);
+
+  it("tells that n3 paused itself, that rabbit stopped there, and its mnesia starting again after the heal", () => {
+    expect(texts).toContain(`RabbitMQ on n3 saw a minority of its cluster and paused itself: rabbit stopped until the majority is back (rabbit_node_monitor: "Cluster minority/secondary status detected - awaiting recovery")`);
+    expect(texts).toContain("rabbit stopped on n3");
+    const heal = texts.findIndex((t) => t.startsWith("heal all"));
+    expect(texts.findIndex((t) => t === "mnesia on n3, starting again, found that n1, n2 had seen it down (inconsistent_database, starting_partitioned_network)")).toBeGreaterThan(heal);
+  });
+
+  it("the failed mid-run check on n3 points at the line saying n3 paused itself, in the narrative, the tables and junit; passing checks point nowhere", () => {
+    const paused = lines.find((l) => l.kind === "rabbit_paused")!;
+    const stopped = lines.find((l) => l.kind === "rabbit_stopped")!;
+    const failed = lines.find((l) => l.kind === "check")!;
+    expect(failed.text).toBe(`invariant FAILED: :rabbit.is_running/0 — n3: returned false, expected true (see #${paused.id.slice(3)}, #${stopped.id.slice(3)})`);
+    expect(failed.atMs).toBeGreaterThan(paused.atMs);
+    const check = results.checks.find((c) => c.verdict === "fail")!;
+    expect(check.narrative![0]).toMatch(/RabbitMQ on n3 saw a minority of its cluster and paused itself/);
+    const md = renderMarkdown(m);
+    expect(md.match(/see what happened/g)).toHaveLength(1);
+    expect(md).toContain(`expected true (see what happened ${paused.id.slice(3)}, ${stopped.id.slice(3)}) |`);
+    const html = parse(renderHtml(m));
+    expect(html.querySelectorAll("#checks .nl-refs").length).toBe(1);
+    expect(html.querySelector(`#checks tr[data-verdict="fail"] .nl-refs a`)!.getAttribute("href")).toBe(`#${paused.id}`);
+    expect(renderJunit(results)).toContain("RabbitMQ on n3 saw a minority of its cluster and paused itself");
+  });
+});
+
+describe("narrative of RabbitMQ 3.10.8 under autoheal (real run of examples/rabbitmq/autoheal.yaml)", () => {
+  const { m } = model("rabbitmq-autoheal");
+  const texts = m.narrative.lines.map((l) => l.text);
+
+  it("after the heal: the partition mnesia saw everywhere, the autoheal loser and the winner, the loser's rabbit stopping and starting again", () => {
+    const heal = texts.findIndex((t) => t.startsWith("heal all"));
+    const after = texts.slice(heal + 1);
+    expect(after).toEqual([
+      "mnesia on n1–n3 found its database inconsistent (running_partitioned_network) with n1–n3: the sides may have diverged",
+      `RabbitMQ autoheal: n3 was on a losing side and restarts rabbit; the winning side is n2's ("we were selected to restart")`,
+      "rabbit stopped on n3",
+      "mnesia on n3, starting again, found that n1, n2 had seen it down (inconsistent_database, starting_partitioned_network)",
+    ]);
+    // nobody paused during the cut
+    expect(texts.slice(0, heal).filter((t) => t.startsWith("RabbitMQ") || t.startsWith("rabbit"))).toEqual([]);
+  });
+});
+
 describe("node lists", () => {
   it("sorts naturally and collapses runs of three or more", async () => {
     const { nodeList } = await import("./narrative.js");

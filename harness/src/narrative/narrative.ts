@@ -223,7 +223,7 @@ function keepShort(lines: NarrativeLine[]): NarrativeLine[] {
   return lines.filter((l) => chosen.has(l));
 }
 
-const ORDER = ["fault", "heal", "nodedown", "tick_timeout", "global_disconnect", "connect_failed", "connect_rejected", "name_conflict", "mnesia_partition", "supervisor", "crash", "dropped", "check"];
+const ORDER = ["fault", "heal", "nodedown", "tick_timeout", "global_disconnect", "connect_failed", "connect_rejected", "name_conflict", "mnesia_partition", "rabbit_down_but_reachable", "rabbit_partial_partition", "rabbit_paused", "rabbit_autoheal_loser", "rabbit_stopped", "supervisor", "crash", "dropped", "check"];
 const order = (k: string) => ORDER.indexOf(k);
 
 function optional(ev: Record<string, unknown>, ...keys: string[]): Record<string, string> {
@@ -246,6 +246,11 @@ function factKey(f: Fact, node: string): string {
     case "mnesia_partition": return `mn:${f.context}`;
     case "supervisor": return `sv:${node}:${f.supervisor}:${f.child}`;
     case "crash": return `cr:${node}:${f.process}:${f.reason}`;
+    case "rabbit_paused": return "rp";
+    case "rabbit_autoheal_loser": return `ra:${f.winner}`;
+    case "rabbit_partial_partition": return `rpp:${f.action}`;
+    case "rabbit_down_but_reachable": return "rdr";
+    case "rabbit_stopped": return `rs:${f.reason}`;
   }
 }
 
@@ -323,7 +328,23 @@ function describe(items: Item[], input: NarrativeInput, dropped: Record<string, 
       return each ? `global on ${f.by} and ${f.peer} each failed to connect to the other` : `global on ${f.by} failed to connect to ${f.peer}`;
     }
     case "connect_rejected": return `${list(nodes)} refused a connection from ${list(facts.map((x) => (x as typeof f).from))}: ${f.why}`;
-    case "mnesia_partition": return `mnesia on ${list(nodes)} found its database inconsistent (${f.context}) with ${list(facts.map((x) => (x as typeof f).peer))}: the sides may have diverged`;
+    case "mnesia_partition": {
+      const peers = list(facts.map((x) => (x as typeof f).peer));
+      // starting_partitioned_network: mnesia (re)starting here learned that its peers had seen it down (e.g. RabbitMQ restarting rabbit after a pause)
+      return f.context === "starting_partitioned_network"
+        ? `mnesia on ${list(nodes)}, starting again, found that ${peers} had seen it down (inconsistent_database, ${f.context})`
+        : `mnesia on ${list(nodes)} found its database inconsistent (${f.context}) with ${peers}: the sides may have diverged`;
+    }
+    case "rabbit_paused": return `RabbitMQ on ${list(nodes)}${new Set(nodes).size > 1 ? " each" : ""} saw a minority of its cluster and paused itself: rabbit stopped until the majority is back (rabbit_node_monitor: "Cluster minority/secondary status detected - awaiting recovery")`;
+    case "rabbit_autoheal_loser": return `RabbitMQ autoheal: ${list(nodes)} ${new Set(nodes).size > 1 ? "were" : "was"} on a losing side and ${new Set(nodes).size > 1 ? "restart" : "restarts"} rabbit; the winning side is ${f.winner}'s ("we were selected to restart")`;
+    case "rabbit_partial_partition": {
+      const fs = items.map((i) => [i.node, i.fact as Extract<Fact, { kind: "rabbit_partial_partition" }>] as const);
+      const what = [...new Set(fs.map(([n, x]) => `${n} lost ${x.down} while ${x.peer} still sees it`))].join("; ");
+      const doing = f.action === "pause" ? `${new Set(nodes).size > 1 ? "each pauses" : "pauses"} until the entire cluster is back (pause_minority)` : f.action === "disconnect" ? "disconnects from the node it lost" : f.action;
+      return `RabbitMQ detected a partial partition: ${what}; ${doing}`;
+    }
+    case "rabbit_down_but_reachable": return `RabbitMQ on ${list(nodes)} was told ${list(facts.map((x) => (x as typeof f).down))} ${facts.length > 1 ? "were" : "was"} down but still reaches ${facts.length > 1 ? "them" : "it"} (its partial-partition check)`;
+    case "rabbit_stopped": return `rabbit stopped on ${list(nodes)}${f.reason === "stopped" ? "" : ` (${f.reason})`}`;
     case "supervisor":
       return f.pgScope
         ? `${it.node}: pg scope ${f.pgScope} ${f.context === "child_terminated" ? "restarted" : f.context} by ${f.supervisor} (${f.reason})${items.length > 1 ? ` ×${items.length}` : ""}`
@@ -358,6 +379,9 @@ function conflictText(f: Extract<Fact, { kind: "name_conflict" }>, it: Item, inp
   return `${when}global resolved a conflict on ${name}: killed ${f.pid} (as ${it.node} prints it) with exit(Pid, kill)`;
 }
 
+/** RabbitMQ's own decisions: they explain a failed call check (e.g. `:rabbit.is_running/0` on a paused node). */
+const RABBIT = ["rabbit_down_but_reachable", "rabbit_partial_partition", "rabbit_paused", "rabbit_autoheal_loser", "rabbit_stopped"];
+
 /** The lines that explain a failed check: recognised log events before it was decided. */
 function explain(lines: readonly NarrativeLine[], checks: readonly NarrativeCheck[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -369,7 +393,7 @@ function explain(lines: readonly NarrativeLine[], checks: readonly NarrativeChec
   };
   for (const c of checks) {
     if ((c.verdict !== "fail" && c.verdict !== "unknown") || c.decided_at_ms === undefined) continue;
-    const family = relevant[c.name.split(".")[0]!] ?? ["crash", "supervisor", "mnesia_partition", "global_disconnect", "name_conflict"];
+    const family = relevant[c.name.split(".")[0]!] ?? ["crash", "supervisor", "mnesia_partition", "global_disconnect", "name_conflict", ...RABBIT];
     const ids = lines.filter((l) => family.includes(l.kind) && l.kind !== "nodedown" && l.atMs <= c.decided_at_ms! + 50).slice(-5).map((l) => l.id);
     if (ids.length) out[c.name] = ids;
   }

@@ -1,10 +1,11 @@
 /**
  * Every recogniser on lines captured from real runs (OTP 25, see testdata/otp25-log-lines.json:
- * "forwarded" lines are what the agent sent, "console" lines come from the nodes' log files).
+ * "forwarded" lines are what the agent sent, "console" lines come from the nodes' log files;
+ * RabbitMQ 3.10.8's in testdata/rabbitmq-3.10.8-otp25-lines.json).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { connectFailed, connectRejected, crash, globalDisconnect, mnesiaPartition, nameConflict, recognise, supervisorReport, termName, tickTimeout, type LogInput } from "./recognise.js";
+import { connectFailed, connectRejected, crash, globalDisconnect, mnesiaPartition, nameConflict, rabbitAutohealLoser, rabbitDownButReachable, rabbitPartialPartition, rabbitPaused, rabbitStopped, recognise, supervisorReport, termName, tickTimeout, type LogInput } from "./recognise.js";
 
 interface Captured extends LogInput { source: "forwarded" | "console"; scenario: string; node: string }
 const fixture = JSON.parse(readFileSync(new URL("./testdata/otp25-log-lines.json", import.meta.url), "utf8")) as { otp: string; lines: Captured[] };
@@ -78,5 +79,72 @@ describe("recognisers on real OTP 25 lines", () => {
     expect(unknown.map((l) => l.text)).toEqual([]);
     expect(recognise({ text: "netsplit control: 127.0.0.1:1 closed the connection" })).toBeNull();
     expect(recognise({ text: "Task #PID<0.139.0> started from #PID<0.138.0> terminating" })).toBeNull();
+  });
+});
+
+describe("recognisers on real RabbitMQ 3.10.8 lines (OTP 25)", () => {
+  const rmq = JSON.parse(readFileSync(new URL("./testdata/rabbitmq-3.10.8-otp25-lines.json", import.meta.url), "utf8")) as { rabbitmq: string; otp: string; lines: Captured[] };
+  const all = rmq.lines;
+  const get = (source: Captured["source"], scenario: string, node: string, start: string): Captured => {
+    const l = all.find((x) => x.source === source && x.scenario.startsWith(scenario) && x.node === node && x.text.startsWith(start));
+    if (!l) throw new Error(`no captured ${source} line of ${scenario} on ${node} starting with ${start}`);
+    return l;
+  };
+
+  it("the fixture says where it came from", () => {
+    expect([rmq.rabbitmq, rmq.otp]).toEqual(["3.10.8", "25"]);
+    expect(all.filter((l) => l.source === "forwarded").length).toBeGreaterThan(20);
+  });
+
+  it("pause_minority: the isolated node pauses itself (forwarded: a warning)", () => {
+    const fwd = get("forwarded", "pause-minority", "n3", "Cluster minority/secondary status detected");
+    expect(fwd.level).toBe("warning");
+    expect(rabbitPaused(fwd)).toEqual({ kind: "rabbit_paused" });
+    expect(rabbitPaused(get("console", "pause-minority", "n3", "Cluster minority/secondary status detected"))).toEqual({ kind: "rabbit_paused" });
+  });
+
+  it("rabbit stopping (application_controller's exit report; RabbitMQ's own file spells it differently); other applications are not facts", () => {
+    const fwd = get("forwarded", "pause-minority", "n3", "Application: rabbit.");
+    expect(fwd.label).toBe("application_controller:exit");
+    expect(rabbitStopped(fwd)).toEqual({ kind: "rabbit_stopped", reason: "stopped" });
+    expect(rabbitStopped(get("console", "pause-minority", "n3", "Application rabbit exited"))).toEqual({ kind: "rabbit_stopped", reason: "stopped" });
+    expect(recognise(get("forwarded", "pause-minority", "n3", "Application: mnesia."))).toBeNull();
+    expect(recognise(get("forwarded", "pause-minority", "n3", "Application: syslog."))).toBeNull();
+  });
+
+  it("after the heal: mnesia on the restarting node learns its peers had seen it down", () => {
+    expect(mnesiaPartition(get("forwarded", "pause-minority", "n3", "Mnesia('n3@127.0.0.1')"))).toEqual({ kind: "mnesia_partition", node: "n3", context: "starting_partitioned_network", peer: "n1" });
+    expect(mnesiaPartition(get("console", "pause-minority", "n3", "Mnesia('n3@127.0.0.1')"))).toEqual({ kind: "mnesia_partition", node: "n3", context: "starting_partitioned_network", peer: "n1" });
+  });
+
+  it("autoheal: every node sees the partition in mnesia; the loser names the winner and restarts", () => {
+    expect(mnesiaPartition(get("forwarded", "autoheal", "n1", "Mnesia("))).toEqual({ kind: "mnesia_partition", node: "n1", context: "running_partitioned_network", peer: "n3" });
+    const loser = get("forwarded", "autoheal", "n3", "Autoheal: we were selected to restart");
+    expect(loser.level).toBe("warning");
+    expect(rabbitAutohealLoser(loser)).toEqual({ kind: "rabbit_autoheal_loser", winner: "n2" });
+    expect(rabbitAutohealLoser(get("console", "autoheal", "n3", "Autoheal: we were selected to restart"))).toEqual({ kind: "rabbit_autoheal_loser", winner: "n2" });
+  });
+
+  it("a partial partition (one link cut): who lost whom, who still sees it, and what the node does", () => {
+    expect(rabbitPartialPartition(get("forwarded", "partial", "n3", "Partial partition detected"))).toEqual({ kind: "rabbit_partial_partition", down: "n2", peer: "n1", action: "pause" });
+    expect(rabbitPartialPartition(get("forwarded", "partial", "n2", "Partial partition detected"))).toEqual({ kind: "rabbit_partial_partition", down: "n3", peer: "n1", action: "pause" });
+    // RabbitMQ's own file has the message over five lines: the first says nothing about whom
+    expect(rabbitPartialPartition(get("console", "partial", "n3", "Partial partition detected"))).toBeNull();
+    expect(rabbitDownButReachable(get("forwarded", "partial", "n1", "Received a 'DOWN' message from 'n2@"))).toEqual({ kind: "rabbit_down_but_reachable", down: "n2" });
+    expect(rabbitDownButReachable(get("console", "partial", "n1", "Received a 'DOWN' message from 'n3@"))).toEqual({ kind: "rabbit_down_but_reachable", down: "n3" });
+  });
+
+  it("RabbitMQ's boot noise and its info lines (which the agent does not forward) are not facts", () => {
+    for (const start of ["Could not auto-cluster with node", "Feature flags: the previous instance", "Message store"]) expect(recognise(get("forwarded", "pause-minority", "n1", start))).toBeNull();
+    const info = all.filter((l) => l.level === "info");
+    expect(info.length).toBeGreaterThan(10);
+    expect(info.filter((l) => l.source === "forwarded")).toEqual([]);
+    expect(info.map((l) => recognise(l)).filter((f) => f !== null)).toEqual([]);
+  });
+
+  it("every forwarded partition line of the fixture is recognised", () => {
+    const partition = all.filter((l) => l.source === "forwarded" && /minority|Autoheal|Partial partition|Received a 'DOWN'|Application: rabbit\.|Mnesia\(|not responding/.test(l.text));
+    expect(partition.length).toBeGreaterThan(12);
+    expect(partition.filter((l) => recognise(l) === null).map((l) => l.text)).toEqual([]);
   });
 });

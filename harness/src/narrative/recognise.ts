@@ -8,7 +8,14 @@
  *  - the node's own log file (logs/n*.log, Elixir's formatter): `... node :"n1@h" ...`.
  *
  * Every recogniser is tested on lines captured from real runs (testdata/otp25-log-lines.json,
- * OTP 25). A line no recogniser knows is not a fact, and stays in the event log as it is.
+ * OTP 25; RabbitMQ's: testdata/rabbitmq-3.10.8-otp25-lines.json). A line no recogniser knows is
+ * not a fact, and stays in the event log as it is.
+ *
+ * RabbitMQ 3.10 logs through `:logger`, so the agent's forwarder sees its lines, but forwards
+ * only warnings and above (and application exits): rabbit_node_monitor's minority pause, the
+ * autoheal loser's line, a partial partition (error) and rabbit stopping arrive; its info lines
+ * ("node 'n3@h' down: net_tick_timeout", "Autoheal decision", "rabbit on node 'n3@h' up") stay
+ * in the node's own files (logs/n*.log, nodes/<node>/log/rabbit.log).
  */
 
 /** What a recogniser gets: the line and, for forwarded lines, what the agent knew of it. */
@@ -38,7 +45,28 @@ export type Fact =
   /** A supervisor restarted (or gave up on) a child; `pgScope` when the child is a pg scope. */
   | { kind: "supervisor"; supervisor: string; child: string; context: string; reason: string; pgScope?: string }
   /** mnesia saw the network partitioned: its databases on both sides may have diverged. */
-  | { kind: "mnesia_partition"; node: string; peer: string; context: string };
+  | { kind: "mnesia_partition"; node: string; peer: string; context: string }
+  /**
+   * RabbitMQ (rabbit_node_monitor): the logging node saw only a minority of its cluster
+   * (pause_minority; "secondary": none of its preferred nodes, pause_if_all_down) and stops
+   * rabbit until it sees them again.
+   */
+  | { kind: "rabbit_paused" }
+  /** RabbitMQ autoheal: the logging node is on a losing side and restarts rabbit; `winner` leads the winning side. */
+  | { kind: "rabbit_autoheal_loser"; winner: string }
+  /**
+   * RabbitMQ (rabbit_node_monitor): a partial partition: `peer` said `down` was DOWN while the
+   * logging node still sees both; `action` is what the node does about it (pause, or disconnect
+   * from `down`).
+   */
+  | { kind: "rabbit_partial_partition"; down: string; peer: string; action: string }
+  /**
+   * RabbitMQ's partial-partition check: a peer said `down` was down, but the logging node still
+   * talks to it ("Received a 'DOWN' message from 'n2@h' but still can communicate with it").
+   */
+  | { kind: "rabbit_down_but_reachable"; down: string }
+  /** The rabbit application stopped on the logging node (application_controller), and why ("stopped": on purpose). */
+  | { kind: "rabbit_stopped"; reason: string };
 
 /** Node name in any spelling: 'n1@h', :"n1@h", :n1@h, n1@h. */
 const NODE = String.raw`(?:'([^']+)'|:"([^"]+)"|:?([\w.\-]+@[\w.\-]+))`;
@@ -127,9 +155,51 @@ export function crash(l: LogInput): Fact | null {
   return null;
 }
 
+// ---- RabbitMQ 3.10 (rabbit_node_monitor, rabbit_autoheal) ----
+
+/** "Cluster minority/secondary status detected - awaiting recovery" (warning, the pausing node). */
+export function rabbitPaused(l: LogInput): Fact | null {
+  return /^Cluster minority\/secondary status detected - awaiting recovery/.test(l.text) ? { kind: "rabbit_paused" } : null;
+}
+
+const AUTOHEAL_LOSER = new RegExp(String.raw`^Autoheal: we were selected to restart; winner is ${NODE}`);
+/** "Autoheal: we were selected to restart; winner is 'n2@h'" (warning, each losing node). */
+export function rabbitAutohealLoser(l: LogInput): Fact | null {
+  const m = AUTOHEAL_LOSER.exec(l.text);
+  return m ? { kind: "rabbit_autoheal_loser", winner: node(m, 1) } : null;
+}
+
+const PARTIAL = new RegExp(String.raw`^Partial partition detected:,?\s*\* We saw DOWN from ${NODE},?\s*\* We can still see ${NODE} which can see ${NODE},?\s*(.*)$`, "s");
+/**
+ * "Partial partition detected:, * We saw DOWN from n2@h, * We can still see n1@h which can see
+ * n2@h, * pause_minority mode enabled, We will therefore pause until the *entire* cluster
+ * recovers" (error; the forwarder joins its lines with ", "): `down` is lost here, `peer` still sees it.
+ */
+export function rabbitPartialPartition(l: LogInput): Fact | null {
+  const m = PARTIAL.exec(l.text);
+  if (!m) return null;
+  const rest = m[10]!;
+  const action = /pause/i.test(rest) ? "pause" : /disconnect/i.test(rest) ? "disconnect" : rest.replace(/\s+/g, " ").slice(0, 80);
+  return { kind: "rabbit_partial_partition", down: node(m, 1), peer: node(m, 4), action };
+}
+
+const DOWN_REACHABLE = new RegExp(String.raw`^Received a 'DOWN' message from ${NODE} but still can communicate with it`);
+/** "Received a 'DOWN' message from 'n2@h' but still can communicate with it" (warning, the node asked to check). */
+export function rabbitDownButReachable(l: LogInput): Fact | null {
+  const m = DOWN_REACHABLE.exec(l.text);
+  return m ? { kind: "rabbit_down_but_reachable", down: node(m, 1) } : null;
+}
+
+/** application_controller's "Application: rabbit. Exited: stopped. Type: transient." (notice). */
+export function rabbitStopped(l: LogInput): Fact | null {
+  const m = /^Application: rabbit\. Exited: (.*?)\. Type: \w+\.?$/.exec(l.text) ?? /^Application rabbit exited with reason: (.*)$/.exec(l.text);
+  return m ? { kind: "rabbit_stopped", reason: shortReason(m[1]!) } : null;
+}
+
 /** The recognisers, in the order they are tried. */
 export const RECOGNISERS: readonly ((l: LogInput) => Fact | null)[] = [
   globalDisconnect, nameConflict, tickTimeout, connectFailed, connectRejected, mnesiaPartition, supervisorReport, crash,
+  rabbitPaused, rabbitAutohealLoser, rabbitPartialPartition, rabbitDownButReachable, rabbitStopped,
 ];
 
 export function recognise(l: LogInput): Fact | null {

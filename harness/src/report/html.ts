@@ -80,7 +80,7 @@ function checksTable(m: ReportModel): string {
 <td><code>${esc(c.name)}</code>${c.mid_run ? `<span class="tag">mid-run</span>` : ""}</td>
 <td class="verdict ${c.verdict}">${c.verdict.toUpperCase()}</td>
 <td class="num">${c.value_ms !== undefined ? esc(duration(c.value_ms)) : ""}</td>
-<td>${esc(c.detail)}${narrativeRefsHtml(m.narrative, c.name)}</td>
+<td>${esc(c.detail)}${c.verdict === "pass" ? "" : narrativeRefsHtml(m.narrative, c.name)}</td>
 <td class="num">${c.decided_at_ms !== undefined ? esc(at(c.decided_at_ms)) : "—"}</td>
 <td class="mono muted" title="${esc(c.source)}">${esc(shortSource(c.source))}</td></tr>`);
   return `<section id="checks"><h2>Checks</h2>${rows.length ? `<table><tr><th>check</th><th>verdict</th><th>measured</th><th>detail</th><th>decided</th><th>scenario</th></tr>${rows.join("")}</table>` : `<p class="muted">No check was decided.</p>`}</section>`;

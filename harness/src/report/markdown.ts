@@ -11,7 +11,7 @@ export function renderMarkdown(m: ReportModel): string {
   const r = m.results;
   const v = r.versions;
   const kernel = Object.entries(r.kernel).map(([k, x]) => `${k} ${String(x)}`).join(", ");
-  const checks = r.checks.map((c) => `| \`${c.name}\`${c.mid_run ? " (mid-run)" : ""} | ${VERDICT_ICON[c.verdict] ?? ""} ${c.verdict} | ${c.value_ms !== undefined ? duration(c.value_ms) : ""} | ${cell(c.detail)}${narrativeRefsMarkdown(m.narrative, c.name)} |`);
+  const checks = r.checks.map((c) => `| \`${c.name}\`${c.mid_run ? " (mid-run)" : ""} | ${VERDICT_ICON[c.verdict] ?? ""} ${c.verdict} | ${c.value_ms !== undefined ? duration(c.value_ms) : ""} | ${cell(c.detail)}${c.verdict === "pass" ? "" : narrativeRefsMarkdown(m.narrative, c.name)} |`);
   const timings = m.keyTimings.map((t) => `| ${cell(t.label)} | ${t.value} |`);
   return [
     `## ${VERDICT_ICON[r.verdict] ?? ""} netsplit \`${r.scenario}\`: ${r.verdict.toUpperCase()}${r.partial ? " (partial)" : ""}`,
