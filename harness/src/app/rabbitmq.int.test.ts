@@ -176,6 +176,9 @@ describe.skipIf(!HAVE_SERVER)("RabbitMQ (Debian's rabbitmq-server) under partiti
     await cli.until(/cluster of 3 ready/, 120_000);
     await new Promise((r) => setTimeout(r, 2000)); // RabbitMQ itself is booting now
     // the three server VMs (RabbitMQ may run a short-lived helper VM of its own next to them)
+    // (the process tree is sampled: on a loaded machine give it a moment to see all three)
+    const withMarker = () => beamsOf(cli).filter((p) => p.argv.includes("-netsplit_run"));
+    for (let i = 0; i < 50 && withMarker().length < 3; i++) await new Promise((r) => setTimeout(r, 200));
     const beams = beamsOf(cli);
     console.log(`VMs while booting:\n${beams.map((p) => `${p.pid} ppid ${p.ppid}: ${p.cmdline.replace(/ -pa .*/, "").slice(-160)}`).join("\n")}`);
     expect(beams.filter((p) => p.argv.includes("-netsplit_run")).length).toBeGreaterThanOrEqual(3);

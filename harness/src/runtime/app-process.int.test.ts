@@ -356,7 +356,7 @@ describe("a harness that dies", () => {
    */
   function startHarness(target: string, then = "") {
     const script = `
-      import { startCluster } from ${JSON.stringify(pathToFileURL(path.join(HERE, "cluster.ts")).href)};
+      import { startCluster } from ${JSON.stringify(pathToFileURL(path.join(HERE, "registry.ts")).href)};
       const [target, cwd, then] = process.argv.slice(1);
       const cluster = await startCluster("local", {
         nodes: 2,
