@@ -9,18 +9,9 @@
  *   returned anything else                    fail (unless `expect:` names the printed value)
  *   raised, exited or timed out               unknown: the property could not be decided
  */
+import type { CallReply } from "../agent/ops.js";
 import type { CallSpec } from "../scenario/model.js";
 import type { RunContext } from "../run/context.js";
-
-/** The agent's reply to `call` (nodes/lib/netsplit/agent/ops.ex). */
-export interface CallReply {
-  outcome: "returned" | "timeout" | "raised";
-  printed?: string;
-  class?: "ok" | "true" | "false" | "error" | "other";
-  reason?: string;
-  value?: unknown;
-  us?: number;
-}
 
 export type CallVerdict = "pass" | "fail" | "unknown";
 
@@ -35,16 +26,12 @@ export interface CallOutcome {
   final?: boolean;
 }
 
-/** `MyApp.Check.no_duplicates/0` as written (Erlang modules keep their colon). */
-export const callText = (call: CallSpec): string => call.text;
-
 /** Judges one reply of the agent against the rules in the header (and `expect`, when given). */
 export function judgeReply(node: string, reply: CallReply, timeoutMs: number, expect: string | undefined): CallOutcome {
-  const ms = reply.us !== undefined ? Math.round(reply.us / 1000) : undefined;
-  const base = { node, ...(ms !== undefined ? { ms } : {}) };
+  const base = { node, ms: Math.round(reply.us / 1000) };
   if (reply.outcome === "timeout") return { ...base, verdict: "unknown", what: `did not return within ${timeoutMs} ms` };
-  if (reply.outcome === "raised") return { ...base, verdict: "unknown", what: `raised ${reply.printed ?? "an exception"}`, ...(reply.printed ? { printed: reply.printed } : {}) };
-  const printed = reply.printed ?? "";
+  if (reply.outcome === "raised") return { ...base, verdict: "unknown", what: `raised ${reply.printed}`, printed: reply.printed };
+  const printed = reply.printed;
   const returned = `returned ${printed}`;
   if (expect !== undefined) {
     return printed.trim() === expect.trim()

@@ -7,6 +7,7 @@
  * Each step is bounded and recorded in the history; a failure is an AppStartError whose message
  * is one sentence naming the node and the app's own reason, which ends the run as unknown.
  */
+import type { AppStartReply } from "../agent/ops.js";
 import { NetsplitError } from "../errors.js";
 import type { RunContext } from "../run/context.js";
 import { now } from "../util/clock.js";
@@ -17,11 +18,6 @@ export class AppStartError extends NetsplitError {}
 
 const DEFAULT_READY_MS = 30_000;
 const POLL_MS = 100;
-
-interface AppStartReply {
-  started: string[];
-  us: number;
-}
 
 /** Starts the app on `nodes` (all at boot; one after a restart), then waits until it is ready there. */
 export async function startApp(ctx: RunContext, app: PreparedApp, nodes: readonly string[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { GlobalBlockingCheck, GlobalNamesUniqueCheck } from "../scenario/mo
 import type { RunContext } from "../run/context.js";
 import type { HistoryEntry } from "../run/history.js";
 import { askAll, silentDetail } from "./ask.js";
+import type { GlobalNameEntry } from "../agent/ops.js";
 import type { Attempt, Checker } from "./types.js";
 import { now } from "../util/clock.js";
 
@@ -19,13 +20,6 @@ function conflictNotes(ctx: RunContext, names: readonly string[]): string[] {
   });
 }
 
-/** One registered name as the agent's `global_names` op reports it. */
-interface RegisteredName {
-  printed: string;
-  text: string | null;
-  pid: string;
-}
-
 /**
  * `names: all`, or an application under test: every `:global.registered_names()` of every node
  * (the app registers atoms and tuples, not netsplit's strings). A written name matches a
@@ -33,10 +27,10 @@ interface RegisteredName {
  * (`{:worker, 1}`). Each must resolve to the same pid on every node, on a node that runs.
  */
 async function appNames(ctx: RunContext, names: "all" | readonly string[]): Promise<Attempt> {
-  const { answers, silent } = await askAll<RegisteredName[]>(ctx, "global_names");
+  const { answers, silent } = await askAll<GlobalNameEntry[]>(ctx, "global_names");
   if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
   // by printed form (`Jobs.Coordinator`, `:leader`, `"leader"`); a written name may also be the text
-  const byPrinted = new Map<string, Map<string, string>>();
+  const byPrinted = new Map<string, Map<string, string | null>>();
   const alias = new Map<string, string>();
   for (const [n, list] of answers) {
     for (const r of list) {
@@ -52,7 +46,7 @@ async function appNames(ctx: RunContext, names: "all" | readonly string[]): Prom
   const problems: string[] = [];
   const data: Record<string, Record<string, string | null>> = {};
   for (const name of wanted) {
-    const seen = byKey.get(name) ?? new Map<string, string>();
+    const seen = byKey.get(name) ?? new Map<string, string | null>();
     const byNode = new Map([...answers.keys()].map((n) => [n, seen.get(n) ?? null]));
     data[name] = Object.fromEntries(byNode);
     const pids = new Set(byNode.values());

@@ -1,4 +1,5 @@
 /** `pg.converged` and `pg.partitioned`: each node's view of the workload's :pg groups. */
+import type { PgAppGroup } from "../agent/ops.js";
 import type { PgCheck } from "../scenario/model.js";
 import type { RunContext } from "../run/context.js";
 import { askAll, silentDetail } from "./ask.js";
@@ -18,22 +19,17 @@ type Snapshot = { groups: { scope: string; group: string }[]; views: Map<string,
 /** What a pg check observes: the app's own scope (`scope:`, `groups:`), or the workload's groups. */
 type AnyPgCheck = PgCheck<"pg.converged" | "pg.partitioned">;
 
-interface AppGroupView {
-  group: string;
-  text: string | null;
-  members: string[];
-  local: string[];
-}
 
 /** The app's groups in `scope`: each node's `pg_app_view`, keyed by the group's text (atom, string) or printed form. */
 async function appSnapshot(ctx: RunContext, scope: string, groups: "all" | readonly string[]): Promise<Snapshot | Attempt> {
-  const { answers, silent } = await askAll<AppGroupView[]>(ctx, "pg_app_view", { scope, groups: groups === "all" ? "all" : [...groups] });
+  const { answers, silent } = await askAll<PgAppGroup[]>(ctx, "pg_app_view", { scope, groups: groups === "all" ? "all" : [...groups] });
   if (silent.size > 0) return { verdict: "unknown", detail: silentDetail(silent) };
   const views = new Map<string, GroupView[]>();
   const seen = new Map<string, { scope: string; group: string }>();
   for (const [n, vs] of answers) {
     views.set(n, vs.map((v) => {
-      const group = v.text ?? v.group;
+      // a listed group is known by the text it was listed as (it may have no members here: group null)
+      const group = v.requested ?? v.text ?? v.group ?? "";
       seen.set(group, { scope, group });
       return { scope, group, members: v.members, local: v.local };
     }));
