@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AppSpec } from "../scenario/model.js";
-import { malformedPlaceholders, placeholdersIn, renderTemplate } from "../scenario/placeholders.js";
+import { malformedPlaceholders, placeholdersIn, portNamesIn, renderTemplate } from "../scenario/placeholders.js";
 import { readMixConfig } from "./config.js";
 import { resolveMixProject, type MixProject } from "./mix-project.js";
 
@@ -34,17 +34,15 @@ export interface PreparedApp {
 
 /** Names of `{port:NAME}` placeholders in every template of the app, in first-seen order. */
 export function portNames(spec: AppSpec): string[] {
-  const names: string[] = [];
-  const texts = [...Object.values(spec.env), ...spec.files.map((f) => f.target)];
+  const templates: string[] = [];
   for (const f of spec.files) {
     try {
-      texts.push(readFileSync(f.source, "utf8"));
+      templates.push(readFileSync(f.source, "utf8"));
     } catch {
       // a missing template is reported when the node's files are rendered
     }
   }
-  for (const t of texts) for (const m of t.matchAll(/\{port:([a-z][a-z0-9_]*)\}/g)) if (!names.includes(m[1]!)) names.push(m[1]!);
-  return names;
+  return portNamesIn(...Object.values(spec.env), ...spec.files.map((f) => f.target), ...templates);
 }
 
 /**
