@@ -5,14 +5,35 @@
  * reads it itself, so it sees that node's environment (`env:` of the scenario).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../util/paths.js";
 import { MixProjectProblem } from "./mix-project.js";
 
+/**
+ * Reads of this process, by file, env and the config folder's modification times: `netsplit run`
+ * reads a project's config once before any boot (preflight) and again for the run, and
+ * `--jobs` may run several scenarios of one app; each would start `elixir` (~0.5 s) again.
+ */
+const reads = new Map<string, Buffer>();
+
+function configStamp(configExs: string): string {
+  const dir = path.dirname(configExs);
+  return readdirSync(dir).sort().map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}`).join(",");
+}
+
 /** `config.exs` as `:erlang.term_to_binary([{app, keyword}])`. Throws MixProjectProblem when it cannot be read. */
 export function readMixConfig(configExs: string, mixEnv: string, projectDir: string): Buffer {
+  const key = `${configExs}\0${mixEnv}\0${projectDir}\0${configStamp(configExs)}`;
+  const known = reads.get(key);
+  if (known) return known;
+  const read = readWithElixir(configExs, mixEnv, projectDir);
+  reads.set(key, read);
+  return read;
+}
+
+function readWithElixir(configExs: string, mixEnv: string, projectDir: string): Buffer {
   const dir = mkdtempSync(path.join(tmpdir(), "netsplit-config-"));
   try {
     const out = path.join(dir, "config.etf");
