@@ -17,7 +17,8 @@
  * Exit 0 when the run is PASS, every cycle ran, ops.jsonl is complete and the harness does not
  * grow; 1 otherwise.
  */
-import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import type { ClientsResults } from "../../harness/src/report/operations.js";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,7 @@ import { measureRetainedHistory, retainHistory, type HistoryHeap } from "./histo
 import { auditOpsFile, summaryProblems, type OpsAudit } from "./ops-audit.js";
 import { growthFailures, growthRows, growthTable, THRESHOLDS, type Metric } from "./report.js";
 import { writeClientsResults } from "./results-file.js";
+import { soakProgress } from "./progress.js";
 import { Sampler, type Sample } from "./sampler.js";
 import { planSoak } from "./scenario.js";
 
@@ -60,16 +62,6 @@ export interface ClientsSoakOptions {
   gc?: () => void;
 }
 
-/** The `clients` summary of the runner, as results.json records it. */
-interface ClientsResults {
-  invokes: number;
-  ok: number;
-  fail: number;
-  info: number;
-  by_f: Record<string, { invokes: number; ok: number; fail: number; info: number }>;
-  bindings: string[];
-  closed_at_stop: number;
-}
 
 const mb = (kb: number) => (kb / 1024).toFixed(1);
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -118,31 +110,21 @@ export async function clientsSoak(options: ClientsSoakOptions): Promise<number> 
 
   const sampler = new Sampler(gc ? { gc } : {});
   const loads: { cycle: number; load1: number }[] = [];
-  let runDir = "";
   let stoppedLine = "";
-  const progress = (line: string) => {
-    appendFileSync(logFile, `${line}\n`);
-    if (options.verbose) console.log(line);
-    const dir = /^netsplit: .* -> (.+)$/.exec(line);
-    if (dir) {
-      runDir = dir[1]!;
-      sampler.setRunDir(runDir);
-    } else if (/ cluster of \d+ ready /.test(line)) {
-      sampler.refreshChildren();
-    } else if (/ heal all \(/.test(line)) {
-      sampler.afterHeal();
-    } else if (/ soak cycle done$/.test(line)) {
-      const s = sampler.cycleEnd();
+  const { progress, runDir: runDirOf } = soakProgress({
+    logFile, verbose: options.verbose === true, sampler,
+    onCycle: (sample) => {
       const load1 = loadavg()[0]!;
-      loads.push({ cycle: s.cycle, load1: round(load1, 2) });
-      console.log(cycleLine(s, plan.cycles, load1));
-    } else if (/ clients (started|stopped): /.test(line)) {
+      loads.push({ cycle: sample.cycle, load1: round(load1, 2) });
+      console.log(cycleLine(sample, plan.cycles, load1));
+    },
+    onLine: (line) => {
+      if (!/ clients (started|stopped): /.test(line)) return false;
       if (/ clients stopped: /.test(line)) stoppedLine = line.trim();
       if (!options.verbose) console.log(`  ${line.trim()}`);
-    } else if (!options.verbose && /\bcheck \S+: (FAIL|UNKNOWN)\b|wait until \S+: NOT reached|^error: /.test(line)) {
-      console.log(`  ${line.trim()}`);
-    }
-  };
+      return true;
+    },
+  });
 
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => round(l, 2));
@@ -150,6 +132,7 @@ export async function clientsSoak(options: ClientsSoakOptions): Promise<number> 
   sampler.start();
   sampler.take("tick");
   const run = await runScenario(scenario, { outDir: path.join(out, "runs"), progress });
+  const runDir = runDirOf();
   await sampler.stop();
   const leftovers = sampler.leftovers();
 

@@ -14,7 +14,7 @@
  *   npm run soak -- --clients [--cycles N] [--warmup N]   the clients soak (clients.ts): 200 ops/s
  *                                                          on 5 nodes for 10 minutes (20 cycles)
  */
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ import { parseScenario, runScenario } from "../../harness/src/index.js";
 import { growth, proxyProblems } from "./analysis.js";
 import { measureRetainedHistory, retainHistory, type HistoryHeap } from "./history-heap.js";
 import { fmt, growthFailures, growthRows, growthTable, soakFailures, tallyChecks, THRESHOLDS, type GrowthRow } from "./report.js";
+import { soakProgress } from "./progress.js";
 import { Sampler, type Sample } from "./sampler.js";
 import { writeSoakResults } from "./results-file.js";
 import { planSoak } from "./scenario.js";
@@ -129,30 +130,17 @@ async function soak(values: { cycles?: string; out?: string; warmup?: string; ve
   console.log(`soak: ${plan.cycles} cycles (${plan.rounds} rounds of ${plan.cyclesPerRound}), ${scenario.cluster.nodes.length} nodes; every line of the run in ${path.relative(process.cwd(), logFile)}${gc ? "" : " (no GC control: heap figures are raw)"}`);
 
   const sampler = new Sampler(gc ? { gc } : {});
-  let runDir = "";
-  const progress = (line: string) => {
-    appendFileSync(logFile, `${line}\n`);
-    if (values.verbose) console.log(line);
-    const dir = /^netsplit: .* -> (.+)$/.exec(line);
-    if (dir) {
-      runDir = dir[1]!;
-      sampler.setRunDir(runDir);
-    } else if (/ cluster of \d+ ready /.test(line)) {
-      sampler.refreshChildren();
-    } else if (/ heal all \(/.test(line)) {
-      sampler.afterHeal();
-    } else if (/ soak cycle done$/.test(line)) {
-      console.log(cycleLine(sampler.cycleEnd(), plan.cycles));
-    } else if (!values.verbose && /\bcheck \S+: (FAIL|UNKNOWN)\b|wait until \S+: NOT reached|^error: /.test(line)) {
-      console.log(`  ${line.trim()}`);
-    }
-  };
+  const { progress, runDir: runDirOf } = soakProgress({
+    logFile, verbose: values.verbose === true, sampler,
+    onCycle: (sample) => console.log(cycleLine(sample, plan.cycles)),
+  });
 
   const started = Date.now();
   if (gc) retainHistory();
   sampler.start();
   sampler.take("tick");
   const run = await runScenario(scenario, { outDir: path.join(out, "runs"), progress });
+  const runDir = runDirOf();
   await sampler.stop();
   const leftovers = sampler.leftovers();
 
