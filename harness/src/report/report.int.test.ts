@@ -166,10 +166,11 @@ checks:
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
     const historyFile = path.join(out, "long-wait", "latest", "history.msgpack");
-    const entries = await until(`the partition in ${historyFile} (runner output: ${output})`, 60_000, () => {
+    const entries = await until(`the partition and the start of steps[1] in ${historyFile} (runner output: ${output})`, 60_000, () => {
       if (!existsSync(historyFile)) return undefined;
       const { entries } = History.read(historyFile);
-      return entries.some((e) => e.type === "fault" && e.kind === "partition") ? entries : undefined;
+      // killed once the timeline is inside steps[1] (the wait), after the partition: what the report must say
+      return entries.some((e) => e.type === "fault" && e.kind === "partition") && entries.some((e) => e.type === "step_start" && e.path === "steps[1]") ? entries : undefined;
     });
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
