@@ -3,6 +3,7 @@ import { AgentClient } from "../agent/client.js";
 import { explicitGrudge, groupsGrudge, isolateGrudge } from "../faults/grudge.js";
 import { proxyName } from "../faults/links.js";
 import { harnessChildren } from "../testing/procs.js";
+import { ephemeralRange } from "../util/ports.js";
 import type { ClusterEvent, StartedCluster } from "./cluster.js";
 import { startLocalCluster } from "./local.js";
 
@@ -19,6 +20,9 @@ describe.each([3, 5])("every distribution connection of a %i-node cluster crosse
     expect(cluster.isMeshed()).toBe(true);
     const distPorts = new Set(cluster.nodes.map((x) => x.distPort));
     const port = (proxy: string) => Number(cluster.proxyListen.get(proxy)!.split(":")[1]);
+    // every proxy listens below the ephemeral range (a reset-mode heal must be able to bind it again)
+    const [ephemeralLow] = ephemeralRange();
+    expect([...cluster.proxyListen.keys()].filter((p) => port(p) >= ephemeralLow)).toEqual([]);
     const addr = new Map<string, number>();
     for (const a of cluster.names) {
       const info = await cluster.agent(a).call<{ node: string; address: [string, number] }[]>("node_info");

@@ -104,12 +104,21 @@ export class LocalBackend implements ClusterBackend {
     const { names, logDir } = options;
     // a release built for another OTP, a missing start script: said before anything starts
     if (options.appProcess) checkAppProcess(options.appProcess.app);
-    // below the ephemeral range, so the proxies' port-0 listeners cannot take them first;
+    // below the ephemeral range, so no port-0 listener or outgoing connection can take them first;
     // reserved, so another run cannot take them either (even while a killed node is down)
     // (and one more for the run's epmd daemon)
-    const reservation = await reserveFixedPorts(LOCAL_HOST, names.length + 1);
-    const distPorts = new Map(names.map((n, i) => [n, reservation.ports[i]!]));
-    const epmdPort = reservation.ports[names.length]!;
+    const distReservation = await reserveFixedPorts(LOCAL_HOST, names.length + 1);
+    // the proxies' ports too, reserved while the nodes boot: a proxy that a reset-mode cut
+    // disables closes its listener, and a port in the ephemeral range could meanwhile become
+    // the source port of some outgoing connection, so that the heal could not bind it again
+    // (Toxiproxy: "bind: address already in use", seen under load)
+    const links = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    const proxyReserving = reserveFixedPorts(LOCAL_HOST, links.length);
+    proxyReserving.catch(() => undefined); // awaited below; moot if this start fails first
+    let proxyReservation: PortReservation | undefined;
+    const reservation = bothReservations(distReservation, () => proxyReservation);
+    const distPorts = new Map(names.map((n, i) => [n, distReservation.ports[i]!]));
+    const epmdPort = distReservation.ports[names.length]!;
     const spawned = new Map<string, ChildProcess>();
     const booting = new Map<string, Promise<RunningNodeProcess>>();
     let toxiproxy: StartedToxiproxyServer | undefined;
@@ -133,12 +142,14 @@ export class LocalBackend implements ClusterBackend {
         ...(options.toxiproxyServer ? { binary: options.toxiproxyServer } : {}),
         ...(logDir ? { logFile: path.join(logDir, "toxiproxy.log") } : {}),
       });
+      proxyReservation = await proxyReserving;
+      const proxyPorts = proxyReservation.ports;
       const proxies = await toxiproxy.api.populate(
-        names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({
+        links.map(([from, to], i) => ({
           name: proxyName(from, to),
-          listen: `${LOCAL_HOST}:0`,
+          listen: `${LOCAL_HOST}:${proxyPorts[i]}`,
           upstream: `${LOCAL_HOST}:${distPorts.get(to)}`,
-        }))),
+        })),
       );
       epmd = await epmdStarting;
       const backend = new LocalBackend(options, toxiproxy, distPorts, new Map(proxies.map((p) => [p.name, p.listen])), reservation, booting, epmd);
@@ -152,6 +163,7 @@ export class LocalBackend implements ClusterBackend {
       await toxiproxy?.stop();
       await (epmd ?? (await epmdStarting.catch(() => undefined)))?.stop();
       reservation.release();
+      (await proxyReserving.catch(() => undefined))?.release();
       removeNodeHome(options.runId);
       throw err;
     }
@@ -257,4 +269,22 @@ export async function startLocalCluster(options: Partial<ClusterOptions> & Pick<
   const bootStart = now();
   const backend = await LocalBackend.start({ ...setup, ...(options.toxiproxyServer ? { toxiproxyServer: options.toxiproxyServer } : {}) });
   return bootCluster(backend, setup, bootStart);
+}
+
+/** The distribution ports' reservation and, once made, the proxies': released together. */
+function bothReservations(dist: PortReservation, proxies: () => PortReservation | undefined): PortReservation {
+  const release = () => {
+    dist.release();
+    proxies()?.release();
+  };
+  return {
+    get ports() {
+      return [...dist.ports, ...(proxies()?.ports ?? [])];
+    },
+    get locked() {
+      return dist.locked && (proxies()?.locked ?? true);
+    },
+    release,
+    [Symbol.dispose]: release,
+  };
 }

@@ -82,7 +82,7 @@ export function ephemeralRange(): [number, number] {
 
 /**
  * Returns `count` distinct ports free on `host`, chosen at random BELOW the kernel's ephemeral
- * range: no later port-0 listener (e.g. a Toxiproxy proxy) and no outgoing connection can be
+ * range: no later port-0 listener and no outgoing connection can be
  * handed one of them by the kernel between now and the moment the caller binds it. Another
  * harness could still pick the same port meanwhile: use `reserveFixedPorts` for ports bound later.
  */
@@ -164,27 +164,37 @@ export async function reserveFixedPorts(host: string, count: number, options: Pa
   const release = () => {
     for (const file of files.splice(0)) unlinkHeld(file);
   };
+  let tries = 0;
   try {
-    for (let tries = 0; ports.length < count; tries++) {
-      if (tries > count * 50 + 50) {
-        throw new Error(`cannot reserve ${count} free ports on ${host} between ${floor} and ${top}: too many were taken or reserved by other runs (lock folder ${dir})`);
+    // in rounds: pick the ports still missing, claim them all with one listing of the lock
+    // folder (a cluster of N nodes needs N + N·(N−1) ports: 577 at N = 24), then bind-check them
+    while (ports.length < count) {
+      const wanted: number[] = [];
+      while (wanted.length < count - ports.length) {
+        if (++tries > count * 50 + 50) {
+          throw new Error(`cannot reserve ${count} free ports on ${host} between ${floor} and ${top}: too many were taken or reserved by other runs (lock folder ${dir})`);
+        }
+        const port = floor + Math.floor(Math.random() * (top - floor));
+        if (!ports.includes(port) && !wanted.includes(port)) wanted.push(port);
       }
-      const port = floor + Math.floor(Math.random() * (top - floor));
-      if (ports.includes(port)) continue;
-      const file = locked ? claim(dir, port) : null;
-      if (locked && file === null) continue;
-      const server = net.createServer();
-      const ok = await new Promise<boolean>((resolve) => {
-        server.once("error", () => resolve(false));
-        server.listen({ host, port, exclusive: true }, () => resolve(true));
-      });
-      if (!ok) {
-        if (file !== null) unlinkHeld(file);
-        continue;
+      const claimed = locked ? claimAll(dir, wanted) : new Map(wanted.map((p) => [p, null] as const));
+      const checked = await Promise.all([...claimed].map(async ([port, file]) => {
+        const server = net.createServer();
+        const ok = await new Promise<boolean>((resolve) => {
+          server.once("error", () => resolve(false));
+          server.listen({ host, port, exclusive: true }, () => resolve(true));
+        });
+        return { port, file, server, ok };
+      }));
+      for (const { port, file, server, ok } of checked) {
+        if (!ok) {
+          if (file !== null) unlinkHeld(file);
+          continue;
+        }
+        servers.push(server);
+        ports.push(port);
+        if (file !== null) files.push(file);
       }
-      servers.push(server);
-      ports.push(port);
-      if (file !== null) files.push(file);
     }
   } catch (err) {
     release();
@@ -255,16 +265,24 @@ export function parseLockName(name: string): { port: number; pid: number; start:
   return m ? { port: Number(m[1]), pid: Number(m[2]), start: m[3]! } : undefined;
 }
 
-/** Reserves `port` in `dir` for this process; the file's path, or null when someone else holds it. */
-function claim(dir: string, port: number): string | null {
+/**
+ * Reserves `ports` in `dir` for this process: creates this process's file for each (O_EXCL),
+ * THEN lists the folder once; a port another live owner also has a file for is given up.
+ * Returns the ports kept, each with its file. Dead owners' files are removed on the way.
+ */
+function claimAll(dir: string, ports: readonly number[]): Map<number, string> {
   selfStart ??= processStartTime(process.pid) ?? "0";
-  const file = path.join(dir, lockName(port, process.pid, selfStart));
-  try {
-    closeSync(openSync(file, "wx", 0o644));
-  } catch {
-    return null; // this process holds it already (another cluster of ours), or the folder broke
+  const mine = new Map<number, string>();
+  for (const port of ports) {
+    const file = path.join(dir, lockName(port, process.pid, selfStart));
+    try {
+      closeSync(openSync(file, "wx", 0o644));
+    } catch {
+      continue; // this process holds it already (another cluster of ours), or the folder broke
+    }
+    held.add(file);
+    mine.set(port, file);
   }
-  held.add(file);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on("exit", () => {
@@ -275,16 +293,22 @@ function claim(dir: string, port: number): string | null {
   try {
     names = readdirSync(dir);
   } catch {
-    unlinkHeld(file);
-    return null;
+    for (const file of mine.values()) unlinkHeld(file);
+    return new Map();
   }
-  const mine = path.basename(file);
-  let taken = false;
+  const alive = new Map<string, boolean>();
   for (const name of names) {
     const lock = parseLockName(name);
-    if (!lock || name === mine) continue;
-    if (ownerAlive(lock.pid, lock.start)) {
-      if (lock.port === port) taken = true;
+    if (!lock || lock.pid === process.pid && lock.start === selfStart) continue;
+    const owner = `${lock.pid}-${lock.start}`;
+    let live = alive.get(owner);
+    if (live === undefined) alive.set(owner, (live = ownerAlive(lock.pid, lock.start)));
+    if (live) {
+      const file = mine.get(lock.port);
+      if (file !== undefined) {
+        unlinkHeld(file);
+        mine.delete(lock.port);
+      }
       continue;
     }
     try {
@@ -293,9 +317,5 @@ function claim(dir: string, port: number): string | null {
       // another user's file (sticky folder) or already removed: it is stale either way
     }
   }
-  if (taken) {
-    unlinkHeld(file);
-    return null;
-  }
-  return file;
+  return mine;
 }
