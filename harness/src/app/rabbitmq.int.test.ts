@@ -59,9 +59,14 @@ function start(argv: string[], timeoutMs = 180_000): StartedCli {
     while (grew) {
       grew = false;
       for (const p of all) {
-        if (seen.has(p.pid) || (p.ppid !== cli.run.pid && !seen.has(p.ppid)) || p.cmdline === "") continue;
+        if (p.cmdline === "") continue;
+        const known = seen.get(p.pid);
+        if (known) {
+          // a start script `exec`s erl, which execs beam.smp: same pid and parent, a new command line
+          if (known.ppid !== p.ppid || known.cmdline === p.cmdline) continue;
+        } else if (p.ppid !== cli.run.pid && !seen.has(p.ppid)) continue;
+        else grew = true;
         seen.set(p.pid, p);
-        grew = true;
         const i = p.argv.indexOf("-netsplit_run");
         if (i >= 0 && p.argv[i + 1]) markers.add(p.argv[i + 1]!);
         const epmd = /^netsplit-epmd-(\S+)/.exec(p.argv[0] ?? "");
@@ -77,7 +82,11 @@ function start(argv: string[], timeoutMs = 180_000): StartedCli {
   return cli;
 }
 
-const beamsOf = (cli: StartedCli) => [...(descendants.get(cli)?.values() ?? [])].filter((p) => p.comm === "beam.smp" && isRunning(p.pid));
+/** The BEAM VMs running now below the CLI, read afresh (a pid first seen as its start script is a VM by now). */
+const beamsOf = (cli: StartedCli) => {
+  const seen = descendants.get(cli) ?? new Map<number, ProcInfo>();
+  return allProcesses().filter((p) => seen.get(p.pid)?.ppid === p.ppid && p.comm === "beam.smp" && p.cmdline !== "" && isRunning(p.pid));
+};
 
 /** A copy of the example in its own folder, with `edit` applied to file `name`. */
 function variant(label: string, edits: Record<string, (text: string) => string>): string {
