@@ -1,6 +1,7 @@
 /**
  * `netsplit run --jobs N` through the real CLI (real BEAM nodes, real Toxiproxies): three short
- * shipped scenarios with --jobs 2 get the same verdicts as with --jobs 1, run in distinct run
+ * shipped scenarios with --jobs 2 get the verdicts they have one at a time (pass:
+ * harness/src/scenarios.int.test.ts), run in distinct run
  * directories on distinct ports and Toxiproxies (two of them at the same time), print status
  * lines and one table instead of interleaved timelines (each timeline is in its timeline.log),
  * and leave nothing behind; SIGINT with two runs in flight stops both cleanly.
@@ -56,15 +57,15 @@ async function allGone(pids: number[], ms = 5000): Promise<number[]> {
 }
 
 describe("netsplit run --jobs", () => {
-  it("--jobs 2 gives the verdicts of --jobs 1, two runs at a time, each isolated, a table at the end, nothing left", async () => {
-    // --jobs 1: as before, one after another, each timeline printed as it happens
-    const one = start(["run", ...SCENARIOS, "--jobs", "1", "--out", path.join(tmp, "runs-1")]);
+  it("--jobs 2 gives the verdicts the scenarios have one at a time, two runs at a time, each isolated, a table at the end, nothing left", async () => {
+    // --jobs 1: as before, one after another, each timeline printed as it happens (one scenario:
+    // harness/src/scenarios.int.test.ts runs every shipped scenario one at a time and requires a pass)
+    const one = start(["run", SCENARIOS[2]!, "--jobs", "1", "--out", path.join(tmp, "runs-1")]);
     const r1 = await one.done;
     expect(r1.code, r1.out + r1.err).toBe(EXIT.pass);
-    expect(r1.out).toMatch(/cluster of 4 ready in \d+ ms/);
+    expect(r1.out).toMatch(/cluster of 3 ready in \d+ ms/);
     expect(r1.out).not.toMatch(/^started: |^waiting: |^scenario +verdict/m);
-    expect(r1.out).toContain("Summary: kill-and-pause PASS, majority-minority-split PASS, slow-link PASS");
-    const seqVerdicts = JSON.parse(readFileSync(path.join(tmp, "runs-1", "summary.json"), "utf8")).runs.map((r: { scenario: string; verdict: string }) => `${r.scenario}:${r.verdict}`);
+    expect(r1.out).toMatch(/^verdict: PASS {2}\(/m);
 
     // --jobs 2 on a budget of 2 cores: kill-and-pause (0.75) and majority-minority-split (0.875) at once, slow-link waits
     const two = start(["run", ...SCENARIOS, "--jobs", "2", "--cpus", "2", "--out", path.join(tmp, "runs-2")]);
@@ -73,7 +74,6 @@ describe("netsplit run --jobs", () => {
     const r2 = await two.done.finally(() => clearInterval(sampler));
     expect(r2.code, r2.out + r2.err).toBe(EXIT.pass);
     const parVerdicts = JSON.parse(readFileSync(path.join(tmp, "runs-2", "summary.json"), "utf8")).runs.map((r: { scenario: string; verdict: string }) => `${r.scenario}:${r.verdict}`);
-    expect(parVerdicts).toEqual(seqVerdicts);
     expect(parVerdicts).toEqual(["kill-and-pause:pass", "majority-minority-split:pass", "slow-link:pass"]);
 
     // the output: the plan, status lines, why slow-link waited, one table; no timeline line
