@@ -4,7 +4,8 @@
  * harness/src/scenarios.int.test.ts), run in distinct run
  * directories on distinct ports and Toxiproxies (two of them at the same time), print status
  * lines and one table instead of interleaved timelines (each timeline is in its timeline.log),
- * and leave nothing behind; SIGINT with two runs in flight stops both cleanly.
+ * and leave nothing behind, while a second `--jobs` invocation at the same time shares nothing with
+ * the first; SIGINT with two runs in flight stops both cleanly.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -69,10 +70,19 @@ describe("netsplit run --jobs", () => {
 
     // --jobs 2 on a budget of 2 cores: kill-and-pause (0.75) and majority-minority-split (0.875) at once, slow-link waits
     const two = start(["run", ...SCENARIOS, "--jobs", "2", "--cpus", "2", "--out", path.join(tmp, "runs-2")]);
+    // and, at the same time, a second `netsplit run --jobs` of its own (two small clusters, no
+    // fault): the two invocations know nothing of each other and must not share anything
+    const small = ["small-a", "small-b"].map((name) => {
+      const f = path.join(tmp, `${name}.yaml`);
+      writeFileSync(f, `netsplit: 1\nname: ${name}\nseed: 3\ncluster: { nodes: 2, kernel: { net_ticktime: 10 } }\nsteps:\n  - wait: 2s\nchecks:\n  - cluster.mesh: { within: 10s }\n`);
+      return f;
+    });
+    const other = start(["run", ...small, "--jobs", "2", "--cpus", "2", "--out", path.join(tmp, "runs-other")]);
     let maxToxiproxies = 0;
     const sampler = setInterval(() => (maxToxiproxies = Math.max(maxToxiproxies, toxiproxies(two).filter((p) => isRunning(p.pid)).length)), 100);
-    const r2 = await two.done.finally(() => clearInterval(sampler));
+    const [r2, rOther] = await Promise.all([two.done.finally(() => clearInterval(sampler)), other.done]);
     expect(r2.code, r2.out + r2.err).toBe(EXIT.pass);
+    expect(rOther.code, rOther.out + rOther.err).toBe(EXIT.pass);
     const parVerdicts = JSON.parse(readFileSync(path.join(tmp, "runs-2", "summary.json"), "utf8")).runs.map((r: { scenario: string; verdict: string }) => `${r.scenario}:${r.verdict}`);
     expect(parVerdicts).toEqual(["kill-and-pause:pass", "majority-minority-split:pass", "slow-link:pass"]);
 
@@ -108,8 +118,22 @@ describe("netsplit run --jobs", () => {
     const ports = (e: typeof a) => (e!.nodes as { dist_port: number }[]).map((n) => n.dist_port);
     expect(ports(a).filter((p) => ports(b).includes(p))).toEqual([]);
 
+    // the other invocation: its own run directories, Toxiproxies and ports, none of this one's
+    // (its two runs overlapped in time with kill-and-pause and majority-minority-split)
+    const otherDirs = startedDirs(rOther.out);
+    expect([...otherDirs.keys()].sort()).toEqual(["small-a", "small-b"]);
+    for (const d of otherDirs.values()) expect([...dirs.values()]).not.toContain(d);
+    const otherReady = [...otherDirs.values()].map((d) => History.read(path.join(d, "history.msgpack")).entries.find((e) => e.type === "cluster_ready")!);
+    const otherToxiproxies = toxiproxies(other);
+    expect(otherToxiproxies).toHaveLength(2);
+    expect(otherToxiproxies.map((p) => p.pid).filter((pid) => toxiproxies(two).some((q) => q.pid === pid))).toEqual([]);
+    expect(otherToxiproxies.map((p) => /-port (\d+)/.exec(p.cmdline)?.[1]).filter((port) => apiPorts.includes(port))).toEqual([]);
+    const otherPorts = otherReady.flatMap((e) => ports(e));
+    expect(otherPorts.filter((p) => ports(a).includes(p) || ports(b).includes(p))).toEqual([]);
+    for (const d of otherDirs.values()) expect(results(d).verdict).toBe("pass");
+
     // nothing left: processes, pid files
-    for (const r of [r1, r2]) expect(await allGone([...r.children.keys()])).toEqual([]);
+    for (const r of [r1, r2, rOther]) expect(await allGone([...r.children.keys()])).toEqual([]);
     expect(existsSync(path.join(state, "pids")) ? readdirSync(path.join(state, "pids")) : []).toEqual([]);
   }, 170_000);
 
