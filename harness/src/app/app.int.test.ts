@@ -17,7 +17,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerUnavailableReason } from "../runtime/docker/engine.js";
 import { ensureImages } from "../runtime/docker/images.js";
-import { runNetsplit, type CliRun } from "../testing/cli-process.js";
+import { runNetsplit, startedRunDirs, type CliRun } from "../testing/cli-process.js";
 import { isRunning } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";
 
@@ -70,7 +70,7 @@ describe("the example app (examples/jobs), both variants, local runtime (one `ne
   let dirs: Map<string, string>;
   beforeAll(async () => {
     suite = await runNetsplit(["run", ...["partition-naive", "partition-fixed", "kill-worker-naive", "kill-worker-fixed"].map((f) => path.join(JOBS, `${f}.yaml`)), "--jobs", "2", "--out", out], { timeoutMs: 240_000 });
-    dirs = new Map([...suite.out.matchAll(/^started: (\S+) \(\d+ nodes\) -> (.+) \(timeline\.log there\)$/gm)].map((m) => [m[1]!, path.resolve(REPO_ROOT, m[2]!)]));
+    dirs = startedRunDirs(suite.out);
   }, 260_000);
 
   it("exit 1 (the worst verdict), each variant's verdict in the summary, nothing left", () => {

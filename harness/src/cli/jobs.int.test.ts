@@ -13,7 +13,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { History } from "../run/history.js";
 import type { RunResults } from "../report/results.js";
-import { startNetsplit, type StartedCli } from "../testing/cli-process.js";
+import { startedRunDirs, startNetsplit, type StartedCli } from "../testing/cli-process.js";
 import { isRunning } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { EXIT } from "./io.js";
@@ -37,11 +37,6 @@ function start(argv: string[], timeoutMs = 150_000): StartedCli {
   live.add(cli);
   void cli.done.then(() => live.delete(cli));
   return cli;
-}
-
-/** `started: NAME (N nodes) -> DIR (timeline.log there)` lines: name -> absolute run directory. */
-function startedDirs(out: string): Map<string, string> {
-  return new Map([...out.matchAll(/^started: (\S+) \(\d+ nodes\) -> (.+) \(timeline\.log there\)$/gm)].map((m) => [m[1]!, path.resolve(REPO_ROOT, m[2]!)]));
 }
 
 const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as RunResults;
@@ -98,7 +93,7 @@ describe("netsplit run --jobs", () => {
     expect(r2.out).toContain("Summary: kill-and-pause PASS, majority-minority-split PASS, slow-link PASS");
 
     // distinct run directories, each with its whole timeline in timeline.log
-    const dirs = startedDirs(r2.out);
+    const dirs = startedRunDirs(r2.out);
     expect([...dirs.keys()].sort()).toEqual(["kill-and-pause", "majority-minority-split", "slow-link"]);
     expect(new Set(dirs.values()).size).toBe(3);
     for (const [name, dir] of dirs) {
@@ -120,7 +115,7 @@ describe("netsplit run --jobs", () => {
 
     // the other invocation: its own run directories, Toxiproxies and ports, none of this one's
     // (its two runs overlapped in time with kill-and-pause and majority-minority-split)
-    const otherDirs = startedDirs(rOther.out);
+    const otherDirs = startedRunDirs(rOther.out);
     expect([...otherDirs.keys()].sort()).toEqual(["small-a", "small-b"]);
     for (const d of otherDirs.values()) expect([...dirs.values()]).not.toContain(d);
     const otherReady = [...otherDirs.values()].map((d) => History.read(path.join(d, "history.msgpack")).entries.find((e) => e.type === "cluster_ready")!);
@@ -158,7 +153,7 @@ checks:
     });
     const cli = start(["run", ...files, "--jobs", "2", "--cpus", "2", "--out", path.join(tmp, "runs-int")], 90_000);
     await cli.until(/^started: int-a .*\n(.*\n)*started: int-b |^started: int-b .*\n(.*\n)*started: int-a /m);
-    const dirs = startedDirs(cli.run.out);
+    const dirs = startedRunDirs(cli.run.out);
     // both mid-fault: their timelines (not on stdout) show the partition
     const deadline = Date.now() + 60_000;
     const midFault = () => [...dirs.values()].every((d) => existsSync(path.join(d, "timeline.log")) && /partition \[/.test(readFileSync(path.join(d, "timeline.log"), "utf8")));

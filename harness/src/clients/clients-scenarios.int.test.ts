@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runNetsplit, type CliRun } from "../testing/cli-process.js";
+import { runNetsplit, startedRunDirs, type CliRun } from "../testing/cli-process.js";
 import { isRunning } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { readOps } from "./history.js";
@@ -56,7 +56,7 @@ it("naive loses acknowledged adds (history.set fails, naming them); fixed keeps 
   const both = await runNetsplit(["run", path.join(JOBS, "clients-set-naive.yaml"), path.join(JOBS, "clients-set-fixed.yaml"), "--jobs", "2", "--out", out], { timeoutMs: 120_000 });
   expect(both.code, both.out + both.err).toBe(1);
   expect(both.out).toContain("Summary: jobs-clients-set-naive FAIL, jobs-clients-set-fixed PASS");
-  const dirs = new Map([...both.out.matchAll(/^started: (\S+) \(\d+ nodes\) -> (.+) \(timeline\.log there\)$/gm)].map((m) => [m[1]!, path.resolve(REPO_ROOT, m[2]!)]));
+  const dirs = startedRunDirs(both.out);
   const naiveDir = dirs.get("jobs-clients-set-naive")!;
   const n = JSON.parse(readFileSync(path.join(naiveDir, "results.json"), "utf8")) as Results;
   expect(n.verdict).toBe("fail");

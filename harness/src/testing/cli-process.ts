@@ -99,3 +99,11 @@ export function startNetsplit(argv: string[], options: CliOptions = {}): Started
     });
   return { run, done, until, kill: (signal) => child.kill(signal) };
 }
+
+/**
+ * The run directories a `netsplit run --jobs N` printed (`started: NAME (N nodes) -> DIR
+ * (timeline.log there)`), by scenario name, as absolute paths.
+ */
+export function startedRunDirs(out: string): Map<string, string> {
+  return new Map([...out.matchAll(/^started: (\S+) \(\d+ nodes\) -> (.+) \(timeline\.log there\)$/gm)].map((m) => [m[1]!, path.resolve(REPO_ROOT, m[2]!)]));
+}
