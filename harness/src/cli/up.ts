@@ -67,7 +67,7 @@ export async function upCommand(argv: string[], io: CliIo, signal: AbortSignal =
     progress: (line) => io.out(`${line}\n`),
   });
   io.out(`Cluster ready in ${Math.round(cluster.bootMs)} ms (cookie ${cluster.cookie}).\n\n`);
-  if (cluster.runtime === "docker") printDockerNodes(cluster, io);
+  if (cluster.runtime === "docker") printDockerNodes(cluster, io, (await import("../runtime/docker/engine.js")).DEFAULT_DOCKER_ENGINE);
   else printLocalNodes(cluster, io);
   io.out(`\nToxiproxy API: ${cluster.toxiproxy.url} (proxies ${cluster.proxyNames().slice(0, 4).join(", ")}, ...)\n`);
   const [a, b] = [cluster.names[0]!, cluster.names[1]!];
@@ -107,14 +107,18 @@ export const nodeContainerName = (cluster: StartedCluster, node: string) => `${c
  * Docker nodes: name, container, and a `docker exec` line. The release's `remote` starts a hidden
  * node inside the container that reaches the container's own node directly (nodes/rel/env.sh.eex)
  * with the run's cookie (the container's NETSPLIT_COOKIE_FILE), so no cookie is printed to paste.
+ * On an engine other than the default socket (DOCKER_HOST), the lines name it (`docker -H ...`),
+ * so they work from a shell that does not have DOCKER_HOST set.
  */
-function printDockerNodes(cluster: StartedCluster, io: CliIo): void {
+function printDockerNodes(cluster: StartedCluster, io: CliIo, defaultEngine: string): void {
+  const docker = cluster.engine && cluster.engine !== defaultEngine ? `docker -H ${cluster.engine}` : "docker";
+  if (docker !== "docker") io.out(`Docker engine: ${cluster.engine} (containers, network and published ports are on that host)\n`);
   for (const n of cluster.nodes) {
     const container = nodeContainerName(cluster, n.name);
     io.out(`${n.fullName}  container ${container}  dist port ${n.distPort} (on network ${cluster.runId})\n`);
-    io.out(`  docker exec -it ${container} netsplit_agent remote\n`);
+    io.out(`  ${docker} exec -it ${container} netsplit_agent remote\n`);
   }
   const first = nodeContainerName(cluster, cluster.names[0]!);
-  io.out(`\nOne expression without a shell:  docker exec ${first} netsplit_agent rpc 'IO.inspect(Enum.sort(Node.list()))'\n`);
-  io.out(`Every container of this cluster:  docker ps --filter label=netsplit.run=${cluster.runId}\n`);
+  io.out(`\nOne expression without a shell:  ${docker} exec ${first} netsplit_agent rpc 'IO.inspect(Enum.sort(Node.list()))'\n`);
+  io.out(`Every container of this cluster:  ${docker} ps --filter label=netsplit.run=${cluster.runId}\n`);
 }

@@ -56,6 +56,12 @@ export interface RunResults {
   error?: string;
   timings: Timings;
   versions: { otp?: string; elixir?: string; toxiproxy?: string; netsplit: string };
+  /**
+   * Where the harness reached the run's parts: the runtime, the docker engine's endpoint, the
+   * Toxiproxy API and each node's control address (on a remote engine: ports the engine host
+   * publishes). Absent when the history does not record them (older runs, no cluster).
+   */
+  runtime?: { name: string; engine?: string; toxiproxy_api: string; control: Record<string, string> };
   /** The -kernel flags the nodes ran with. */
   kernel: Record<string, unknown>;
   /** Each node's kernel flags as read inside the node (report/kernel-flags.ts). */
@@ -146,12 +152,23 @@ export function buildResults(record: RunRecord, topology: Topology = topologyOf(
       ...(ready ? { otp: String(ready.otp), elixir: String(ready.elixir), toxiproxy: String(ready.toxiproxy) } : {}),
       netsplit: str(start?.netsplit) ?? NETSPLIT_VERSION,
     },
+    ...runtimeResults(start, ready),
     kernel,
     ...kernelResults(ready),
     nodes: runNodes(entries),
     ...withClients(entries),
     causality: narrative.causality,
   };
+}
+
+/** `runtime` for results.json, when the cluster_ready entry recorded where its parts were reached. */
+function runtimeResults(start: RunRecord["entries"][number] | undefined, ready: RunRecord["entries"][number] | undefined): Pick<RunResults, "runtime"> {
+  const api = str(ready?.toxiproxy_api);
+  if (!ready || api === undefined) return {};
+  const nodes = Array.isArray(ready.nodes) ? (ready.nodes as { name?: unknown; control?: unknown }[]) : [];
+  const control = Object.fromEntries(nodes.filter((n) => typeof n.name === "string" && typeof n.control === "string").map((n) => [n.name as string, n.control as string]));
+  const engine = str(ready.engine);
+  return { runtime: { name: str(start?.runtime) ?? "?", ...(engine ? { engine } : {}), toxiproxy_api: api, control } };
 }
 
 function withClients(entries: RunRecord["entries"]): { clients?: ClientsResults } {

@@ -59,7 +59,8 @@ export type PhaseName = "prepare" | "boot" | "workloads" | "timeline" | "final_h
 
 export interface EventFields {
   run_start: { scenario: string; description: string | undefined; file: string; netsplit: string; seed: number; runtime: string; kernel: unknown; nodes: unknown; reconnect: unknown; history_version: number };
-  cluster_ready: { boot_ms: number; toxiproxy: string; toxiproxy_pid: number; otp: unknown; elixir: unknown; kernel_flags: unknown; nodes: { name: string; full_name: string; dist_port: number; pid: number }[] };
+  /** engine (docker), toxiproxy_api and each node's control (host:port): where the harness reached them. */
+  cluster_ready: { boot_ms: number; toxiproxy: string; toxiproxy_pid: number; engine?: string; toxiproxy_api: string; otp: unknown; elixir: unknown; kernel_flags: unknown; nodes: { name: string; full_name: string; dist_port: number; pid: number; control: string }[] };
   node_event: { node: string; event: AgentEvent };
   node_state: { node: string; state: NodeState; detail?: string };
   agent_lost: { node: string; reason: string };

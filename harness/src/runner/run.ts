@@ -181,7 +181,7 @@ async function boot(run: Run): Promise<RunContext> {
   run.cluster = c;
   const hello = c.agent(c.names[0]!).hello;
   const kernel = kernelReadyFields(c, scenario); // each node's flags, read inside it
-  history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, ...kernel, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid })) });
+  history.record("cluster_ready", { boot_ms: c.bootMs, toxiproxy: c.toxiproxy.version, toxiproxy_pid: c.toxiproxy.pid, ...(c.engine ? { engine: c.engine } : {}), toxiproxy_api: c.toxiproxy.url, otp: hello.otp_release, elixir: hello.elixir, kernel_flags: hello.flags, ...kernel, nodes: c.nodes.map((n) => ({ name: n.name, full_name: n.fullName, dist_port: n.distPort, pid: n.pid, control: `${n.controlHost}:${n.controlPort}` })) });
   progress(`${rel(run)}  cluster of ${c.names.length} ready in ${Math.round(c.bootMs)} ms (OTP ${hello.otp_release}, kernel ${JSON.stringify(hello.flags)}${kernelReadyNote(kernel)})`);
   const ctx: RunContext = {
     scenario, cluster: c, history, rng: seededRng(run.seed), seed: run.seed, progress, startedAt: run.startedAt,

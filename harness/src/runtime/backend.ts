@@ -39,6 +39,8 @@ export interface NodeInstance {
 export interface ClusterBackend {
   /** Its name in runtime/registry.ts. */
   readonly runtime: string;
+  /** docker: the engine the run's containers are on (DOCKER_HOST, or unix:///var/run/docker.sock). */
+  readonly engine?: string;
   /** The Toxiproxy every distribution connection crosses, and its API. */
   readonly toxiproxy: StartedToxiproxyServer;
   /** Proxy name -> "host:port" it listens on (as the nodes see it). */

@@ -84,6 +84,11 @@ export class StartedCluster implements AsyncDisposable {
     return this.backend.runtime;
   }
 
+  /** docker: the engine the containers are on (its endpoint); undefined on the local runtime. */
+  get engine(): string | undefined {
+    return this.backend.engine;
+  }
+
   get toxiproxy(): StartedToxiproxyServer {
     return this.backend.toxiproxy;
   }

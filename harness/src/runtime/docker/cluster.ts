@@ -28,7 +28,7 @@ import { ensureImages, type ImageSet } from "./images.js";
 import { runLabels } from "./labels.js";
 import { removeRun, sweepDockerLeftovers } from "./sweep.js";
 
-/** Where a node container finds the run's cookie (a read-only bind mount of one file). */
+/** Where a node container finds the run's cookie (a read-only bind mount of one file; a copy on a remote engine). */
 export const COOKIE_TARGET = "/netsplit-cookie";
 
 /**
@@ -59,8 +59,10 @@ export class DockerBackend implements ClusterBackend {
     private readonly unregisterCleanup: () => void,
     /** Removes the run's containers and network, once: shared by stop() and the interrupt cleanup. */
     private readonly removeOnce: () => Promise<void>,
-    /** The run's cookie file on the host, mounted into every node container. */
+    /** The run's cookie file on the host, mounted (remote engine: copied) into every node container. */
     private readonly cookieFile: string,
+    /** The engine's endpoint (DOCKER_HOST, or the default socket), for the run's records. */
+    readonly engine: string,
   ) {
     this.proxyListen = new Map(this.proxies().map((p) => [p.name, p.listen]));
   }
@@ -78,13 +80,13 @@ export class DockerBackend implements ClusterBackend {
     const unregister = onInterruptCleanup(async () => void (await removeOnce()), `the containers and network of ${setup.runId}`);
     try {
       const created = await client.network.create({ Name: setup.runId, Driver: "bridge", CheckDuplicate: true, Labels: labels });
-      const ctx: RunContext = { client, network: new StartedNetwork(client, setup.runId, created), runId: setup.runId, labels, loopback: engine.local };
+      const ctx: RunContext = { client, network: new StartedNetwork(client, setup.runId, created), runId: setup.runId, labels, local: engine.local };
       const tp = await startToxiproxyContainer(ctx, images.toxiproxy, setup.logDir ? path.join(setup.logDir, "toxiproxy.log") : undefined, setup.bootTimeoutMs);
       const url = `http://${tp.host}:${tp.apiPort}`;
       const api = new ToxiproxyApi(url);
       const stop = async () => void (await tp.started.stop({ remove: true, timeout: 0 }).catch(() => undefined));
       const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: toxiproxyVersion(await api.version(), { image: images.toxiproxy }), api, stop, [Symbol.asyncDispose]: stop };
-      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce, cookie.file);
+      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce, cookie.file, engine.endpoint);
       await api.populate(backend.proxies());
       return backend;
     } catch (err) {

@@ -7,6 +7,14 @@
  *
  * Mapped ports are bound to 127.0.0.1 when the engine runs on this machine (the Toxiproxy API
  * has no authentication). Images are never pulled here: `ensureImages` has made sure they exist.
+ *
+ * A remote engine (any engine that is not on this machine: DOCKER_HOST=tcp://...) publishes the
+ * ports on every interface of its host, and the harness reaches them at the engine's address
+ * (testcontainers' getHost(), the host of DOCKER_HOST), never at a container IP or 127.0.0.1.
+ * Host paths do not exist there, so what a local engine bind-mounts is copied into each node
+ * container before it starts: the run's cookie (a root-owned 0444 file the container's user,
+ * nobody, can read), the extra code paths and the application's folders. Whatever a node writes
+ * into a copied folder stays in its container and goes with it at the end of the run.
  */
 import { GenericContainer, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from "testcontainers";
 import { ProcessError } from "../../errors.js";
@@ -31,8 +39,12 @@ export interface RunContext {
   network: StartedNetwork;
   runId: string;
   labels: Record<string, string>;
-  /** Bind mapped ports to 127.0.0.1 (the engine is on this machine). */
-  loopback: boolean;
+  /**
+   * The engine runs on this machine: mapped ports are bound to 127.0.0.1 and host folders are
+   * bind-mounted. Otherwise (a remote engine) ports are published on the engine host and the
+   * folders are copied into the containers.
+   */
+  local: boolean;
 }
 
 /** A GenericContainer whose mapped ports can be restricted to loopback. */
@@ -51,7 +63,7 @@ class RunContainer extends GenericContainer {
 }
 
 function container(ctx: RunContext, image: string, name: string, alias: string, labels: Record<string, string>): RunContainer {
-  return new RunContainer(image, ctx.loopback)
+  return new RunContainer(image, ctx.local)
     .withName(name)
     .withNetwork(ctx.network)
     .withNetworkAliases(alias)
@@ -59,7 +71,7 @@ function container(ctx: RunContext, image: string, name: string, alias: string, 
 }
 
 function hostOf(ctx: RunContext, started: StartedTestContainer): string {
-  return ctx.loopback ? "127.0.0.1" : started.getHost();
+  return ctx.local ? "127.0.0.1" : started.getHost();
 }
 
 export interface StartedToxiproxyContainer {
@@ -138,14 +150,35 @@ export interface NodeContainerSpec {
   name: string;
   image: string;
   env: Record<string, string>;
-  /** Host folders mounted read-only at the same path (extra code paths such as Horde's). */
+  /** Host folders mounted read-only at the same path (extra code paths such as Horde's); copied on a remote engine. */
   codePaths: readonly string[];
-  /** Host folders mounted at the same path (an application under test: its project, the nodes' scratch folders). */
+  /** Host folders mounted at the same path (an application under test: its project, the nodes' scratch folders); copied on a remote engine. */
   mounts: readonly { path: string; writable: boolean }[];
-  /** Single host files mounted read-only at `target` (the run's cookie). */
+  /** Single host files mounted read-only at `target` (the run's cookie); copied (mode 0444) on a remote engine. */
   files?: readonly { source: string; target: string }[];
   bootTimeoutMs: number;
   logFile: string | undefined;
+}
+
+/**
+ * The spec's host folders and files at the same paths in the container: bind mounts on a local
+ * engine; on a remote one, copies made when the container is created (before it starts), with
+ * the files' own modes, owned by root (the folders a code path lies in are only copied once).
+ */
+function withHostPaths(ctx: RunContext, spec: NodeContainerSpec, c: RunContainer): RunContainer {
+  const codePaths = spec.codePaths.filter((p) => !spec.mounts.some((m) => p === m.path || p.startsWith(`${m.path}/`)));
+  const files = spec.files ?? [];
+  if (ctx.local) {
+    return c.withBindMounts([
+      ...codePaths.map((p) => ({ source: p, target: p, mode: "ro" as const })),
+      ...spec.mounts.map((m) => ({ source: m.path, target: m.path, mode: m.writable ? ("rw" as const) : ("ro" as const) })),
+      ...files.map((f) => ({ source: f.source, target: f.target, mode: "ro" as const })),
+    ]);
+  }
+  return c
+    .withCopyDirectoriesToContainer([...codePaths, ...spec.mounts.map((m) => m.path)].map((p) => ({ source: p, target: p })))
+    // 0444: the containers run as nobody, and the file is root's, so only read
+    .withCopyFilesToContainer(files.map((f) => ({ source: f.source, target: f.target, mode: 0o444 })));
 }
 
 /** A node's container over the whole run: created at the first start, started again after a stop or kill. */
@@ -165,14 +198,9 @@ export class NodeContainer {
     let failure: unknown;
     if (!this.started) {
       try {
-        this.started = await container(ctx, spec.image, this.containerName, nodeAlias(spec.name), { [LABEL.role]: "node", [LABEL.node]: spec.name })
+        this.started = await withHostPaths(ctx, spec, container(ctx, spec.image, this.containerName, nodeAlias(spec.name), { [LABEL.role]: "node", [LABEL.node]: spec.name }))
           .withEnvironment(spec.env)
           .withExposedPorts(CONTROL_PORT)
-          .withBindMounts([
-            ...spec.codePaths.filter((p) => !spec.mounts.some((m) => p.startsWith(`${m.path}/`))).map((p) => ({ source: p, target: p, mode: "ro" as const })),
-            ...spec.mounts.map((m) => ({ source: m.path, target: m.path, mode: m.writable ? ("rw" as const) : ("ro" as const) })),
-            ...(spec.files ?? []).map((f) => ({ source: f.source, target: f.target, mode: "ro" as const })),
-          ])
           .withLogConsumer((stream) => this.log.follow(stream))
           .withWaitStrategy(Wait.forLogMessage(READY))
           .withStartupTimeout(spec.bootTimeoutMs)

@@ -28,8 +28,11 @@ export interface DockerEngineInfo {
 
 type Endpoint = { socketPath: string } | { host: string; port: number } | null;
 
+/** The engine used when DOCKER_HOST is not set. */
+export const DEFAULT_DOCKER_ENGINE = "unix:///var/run/docker.sock";
+
 function endpointOf(dockerHost: string | undefined): { text: string; target: Endpoint } {
-  const text = dockerHost && dockerHost !== "" ? dockerHost : "unix:///var/run/docker.sock";
+  const text = dockerHost && dockerHost !== "" ? dockerHost : DEFAULT_DOCKER_ENGINE;
   if (text.startsWith("unix://")) return { text, target: { socketPath: text.slice("unix://".length) } };
   const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(text);
   if (tcp && !process.env.DOCKER_TLS_VERIFY) return { text, target: { host: tcp[1]!, port: Number(tcp[2]) } };

@@ -70,14 +70,14 @@ export const baseImage = (suite: string) => `netsplit/base:${suite}`;
 export const publicToxiproxyImage = () => `ghcr.io/shopify/toxiproxy:${toxiproxyVersion()}`;
 export const localToxiproxyImage = () => `${TOXIPROXY_REPO}:${toxiproxyVersion()}`;
 
-/** Which image set to use: the asked one, NETSPLIT_IMAGES, or local if its base exists here. */
+/** Which image set to use: the asked one, NETSPLIT_IMAGES, or local if its base exists on the engine. */
 export async function resolveImageMode(docker: Dockerode, asked?: ImageMode): Promise<{ mode: ImageMode; reason: string }> {
   if (asked) return { mode: asked, reason: "as asked" };
   const env = process.env.NETSPLIT_IMAGES;
   if (env === "local" || env === "pull") return { mode: env, reason: `NETSPLIT_IMAGES=${env}` };
   if (env) throw new UsageError("bad_env", `NETSPLIT_IMAGES must be local or pull, got "${env}"`);
   const base = baseImage(debianSource().suite);
-  if (await imageExists(docker, base)) return { mode: "local", reason: `${base} was built on this machine; NETSPLIT_IMAGES=pull uses public images` };
+  if (await imageExists(docker, base)) return { mode: "local", reason: `${base} is on the engine; NETSPLIT_IMAGES=pull uses public images` };
   return { mode: "pull", reason: "default; where no registry is reachable run `netsplit images --local` once" };
 }
 
