@@ -35,7 +35,14 @@ async function pass(files: readonly string[], jobs: number, log: Log): Promise<P
       jobs,
       onEvent: (e) => {
         if (e.type === "waiting" && jobs > 1) log(`    waiting: ${e.job.scenario.name}: ${e.reason}`);
-        if (e.type === "end") log(`    ${e.job.scenario.name}: ${e.outcome.results.verdict} in ${(e.ms / 1000).toFixed(1)} s`);
+        if (e.type !== "end") return;
+        const { results } = e.outcome;
+        log(`    ${e.job.scenario.name}: ${results.verdict} in ${(e.ms / 1000).toFixed(1)} s`);
+        // the run directories go with the temporary folder: say here why a run was not as expected
+        if (results.verdict !== EXPECTED) {
+          if (results.error) log(`      error: ${results.error.split("\n").slice(0, 6).join("\n      ")}`);
+          for (const c of results.checks.filter((c) => c.verdict !== "pass")) log(`      ${c.verdict.toUpperCase()} ${c.name}: ${c.detail.slice(0, 300)}`);
+        }
       },
     });
     return { jobs, wallMs: now() - t0, verdicts: Object.fromEntries(out.runs.map((r) => [r.results.scenario, r.results.verdict])) };

@@ -1,23 +1,26 @@
 /**
  * The shipped scenarios are the regression suite: every file in scenarios/ is loaded and run
- * through the library (real BEAM nodes, real Toxiproxy), one after the other, and must pass.
- * A failure names every check that did not pass, with its detail, the run's error if any, the
- * end of the live timeline and the run directory (kept when something failed).
+ * through the library (real BEAM nodes, real Toxiproxy), two at a time within the machine's CPU
+ * budget (`runScenarios` with `jobs: 2`, what `netsplit run scenarios/ --jobs 2` does: about half
+ * the wall time of one after another, with the same verdicts: `npm run bench -- --only
+ * stability`), and each must pass. A failure names every check that did not pass, with its
+ * detail, the run's error if any, the end of its timeline and the run directory (kept when
+ * something failed).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runScenario } from "./runner/run.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScenarios, type ScenariosOutcome } from "./runner/jobs.js";
 import { loadScenarioFile, unwrapScenario } from "./scenario/load.js";
 import { harnessChildren } from "./testing/procs.js";
 import { REPO_ROOT } from "./util/paths.js";
 
 const SCENARIOS_DIR = path.join(REPO_ROOT, "scenarios");
 const SCHEMA_LINE = "# yaml-language-server: $schema=../harness/schema/scenario.schema.json";
-/** Each scenario gets this long; they are meant to take well under 30 s each. */
-const PER_SCENARIO_MS = 120_000;
-/** Lines of the live timeline shown with a failure. */
+/** Each scenario is meant to take well under 30 s; the whole suite gets this long per scenario. */
+const PER_SCENARIO_MS = 60_000;
+/** Lines of a run's timeline shown with a failure. */
 const TIMELINE_TAIL = 40;
 
 const files = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".yaml")).sort();
@@ -38,33 +41,42 @@ describe("shipped scenarios", () => {
     }
   });
 
-  for (const f of files) {
-    it(`${f} passes`, async () => {
-      const file = path.join(SCENARIOS_DIR, f);
-      const scenario = unwrapScenario(await loadScenarioFile(file));
-      const timeline: string[] = [];
-      // only what THIS run leaves behind counts (a leak of an earlier test must not fail every later one)
-      const before = new Set(harnessChildren().map((p) => p.pid));
-      let runDir = "(no run directory)";
-      try {
-        const outcome = await runScenario(scenario, { outDir, progress: (line) => timeline.push(line) });
-        runDir = outcome.runDir;
-        const { results } = outcome;
-        const notPassed = results.checks.filter((c) => c.verdict !== "pass");
-        const message = [
-          `${f}: verdict ${results.verdict}, expected pass (run directory: ${runDir})`,
-          ...notPassed.map((c) => `  ${c.verdict.toUpperCase()} ${c.name}${c.mid_run ? " (mid-run)" : ""} at ${c.source}: ${c.detail}`),
-          ...(results.error ? [`  run error: ${results.error}`] : []),
-          "  timeline (end):",
-          ...timeline.slice(-TIMELINE_TAIL).map((l) => `    ${l}`),
-        ].join("\n");
-        expect(results.verdict, message).toBe("pass");
-        const leftovers = harnessChildren().filter((p) => !before.has(p.pid));
-        expect(leftovers.map((p) => `${p.pid} ${p.cmdline.slice(0, 160)}`), `${f}: BEAM nodes or Toxiproxy left running after the run (${runDir})`).toEqual([]);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }, PER_SCENARIO_MS);
-  }
+  let suite: ScenariosOutcome;
+  const timelines = files.map((): string[] => []);
+  /** What the runs left behind: only what THIS suite started counts (a leak of an earlier test file must not fail it). */
+  let leftovers: string[] = [];
+  beforeAll(async () => {
+    const scenarios = await Promise.all(files.map(async (f) => unwrapScenario(await loadScenarioFile(path.join(SCENARIOS_DIR, f)))));
+    const before = new Set(harnessChildren().map((p) => p.pid));
+    suite = await runScenarios(scenarios, {
+      outDir,
+      jobs: 2,
+      timelineLog: false,
+      onEvent: (e) => {
+        if (e.type === "progress") timelines[e.job.index]!.push(e.line);
+      },
+    });
+    leftovers = harnessChildren().filter((p) => !before.has(p.pid)).map((p) => `${p.pid} ${p.cmdline.slice(0, 160)}`);
+  }, files.length * PER_SCENARIO_MS);
+
+  files.forEach((f, i) => {
+    it(`${f} passes`, () => {
+      const { results, runDir } = suite.runs[i]!;
+      const notPassed = results.checks.filter((c) => c.verdict !== "pass");
+      const message = [
+        `${f}: verdict ${results.verdict}, expected pass (run directory: ${runDir})`,
+        ...notPassed.map((c) => `  ${c.verdict.toUpperCase()} ${c.name}${c.mid_run ? " (mid-run)" : ""} at ${c.source}: ${c.detail}`),
+        ...(results.error ? [`  run error: ${results.error}`] : []),
+        "  timeline (end):",
+        ...timelines[i]!.slice(-TIMELINE_TAIL).map((l) => `    ${l}`),
+      ].join("\n");
+      if (results.verdict !== "pass") failed = true;
+      expect(results.verdict, message).toBe("pass");
+    });
+  });
+
+  it("leave no BEAM node or Toxiproxy running", () => {
+    if (leftovers.length > 0) failed = true;
+    expect(leftovers, `BEAM nodes or Toxiproxy left running after the runs (${outDir})`).toEqual([]);
+  });
 });
