@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { ephemeralRange, freePort, freePorts, lockName, parseLockName, processStartTime, reserveFixedPorts } from "./ports.js";
+import { ephemeralRange, freeFixedPorts, freePort, freePorts, lockName, parseLockName, processStartTime, reserveFixedPorts } from "./ports.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -112,6 +112,24 @@ describe("reserveFixedPorts: machine-wide reservations", () => {
     r.release();
     r.release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("freeFixedPorts never hands out a port a live run has reserved (it may be unbound right now)", async () => {
+    const dir = lockDir();
+    const [lo] = ephemeralRange();
+    const floor = lo - 40;
+    const open = [floor + 3, floor + 11, floor + 19, floor + 27, floor + 35];
+    // every port of freeFixedPorts' range (floor .. lo - 2) is reserved by this live process, but five
+    for (let port = floor; port < lo - 1; port++) if (!open.includes(port)) writeFileSync(path.join(dir, lockName(port, process.pid, processStartTime(process.pid)!)), "");
+    const saved = process.env.NETSPLIT_PORT_LOCK_DIR;
+    process.env.NETSPLIT_PORT_LOCK_DIR = dir;
+    try {
+      const ports = await freeFixedPorts("127.0.0.1", 2, floor);
+      expect(ports.filter((p) => !open.includes(p))).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.NETSPLIT_PORT_LOCK_DIR;
+      else process.env.NETSPLIT_PORT_LOCK_DIR = saved;
+    }
   });
 
   it("two reservations of one process at once never share a port", async () => {

@@ -91,11 +91,14 @@ export async function freeFixedPorts(host: string, count: number, floor = 10_000
   const top = Math.max(floor + count * 4, lo - 1);
   const servers: net.Server[] = [];
   const ports: number[] = [];
+  // never a port a run has reserved: it may be unbound right now (a proxy's, before Toxiproxy
+  // binds it; a killed node's, until its restart)
+  const reserved = reservedPorts(portLockDir());
   try {
     for (let tries = 0; ports.length < count; tries++) {
       if (tries > count * 50) throw new Error(`cannot find ${count} free ports on ${host} between ${floor} and ${top}`);
       const port = floor + Math.floor(Math.random() * (top - floor));
-      if (ports.includes(port)) continue;
+      if (ports.includes(port) || reserved.has(port)) continue;
       const server = net.createServer();
       const ok = await new Promise<boolean>((resolve) => {
         server.once("error", () => resolve(false));
@@ -263,6 +266,27 @@ export function lockName(port: number, pid: number, start: string): string {
 export function parseLockName(name: string): { port: number; pid: number; start: string } | undefined {
   const m = /^(\d+)-(\d+)-(\d+)$/.exec(name);
   return m ? { port: Number(m[1]), pid: Number(m[2]), start: m[3]! } : undefined;
+}
+
+/** The ports live owners hold in the lock folder `dir` (none when it cannot be read). */
+function reservedPorts(dir: string): Set<number> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return new Set();
+  }
+  const alive = new Map<string, boolean>();
+  const ports = new Set<number>();
+  for (const name of names) {
+    const lock = parseLockName(name);
+    if (!lock) continue;
+    const owner = `${lock.pid}-${lock.start}`;
+    let live = alive.get(owner);
+    if (live === undefined) alive.set(owner, (live = ownerAlive(lock.pid, lock.start)));
+    if (live) ports.add(lock.port);
+  }
+  return ports;
 }
 
 /**
