@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explicitGrudge } from "../../faults/grudge.js";
 import { proxyName } from "../../faults/links.js";
 import type { ClusterEvent, StartedCluster } from "../cluster.js";
+import { clusterSetup } from "../cluster-options.js";
 import { startCluster } from "../registry.js";
+import { DockerBackend } from "./cluster.js";
 import { dockerClient, dockerUnavailableReason, type Dockerode } from "./engine.js";
 import { ensureImages } from "./images.js";
 import { LABEL, ownerToken } from "./labels.js";
@@ -51,6 +53,10 @@ describeDocker.each([3, 5])("every distribution connection of a %i-node docker c
     expect(cluster.runtime).toBe("docker");
     expect(cluster.isMeshed()).toBe(true);
     expect(cluster.nodes.map((x) => x.fullName)).toEqual(cluster.names.map((x) => `${x}@${x}.netsplit`));
+    // on the run's network alone (not also on the engine's default bridge, with other runs' containers)
+    const own = await docker.listContainers({ filters: JSON.stringify({ label: [`${LABEL.run}=${cluster.runId}`] }) });
+    expect(own).toHaveLength(n + 1);
+    for (const c of own) expect([c.Names[0], Object.keys(c.NetworkSettings.Networks)]).toEqual([c.Names[0], [cluster.runId]]);
     const proxyIp = await toxiproxyIp(cluster);
     const port = (proxy: string) => Number(cluster.proxyListen.get(proxy)!.split(":")[1]);
     const addr = new Map<string, number>();
@@ -150,6 +156,21 @@ describeDocker("process faults act on the containers", () => {
     expect((await labelled(label)).containers).toHaveLength(4);
     await cluster.stop();
     expect(await labelled(label)).toEqual({ containers: [], networks: [] });
+  });
+});
+
+describeDocker("a Toxiproxy container that does not start", () => {
+  it("fails the start, saying so with its output, and removes the node containers that booted meanwhile and the network", async () => {
+    const { set } = await ensureImages();
+    const setup = clusterSetup({ nodes: 3, bootTimeoutMs: 60_000 });
+    const t0 = Date.now();
+    // the node image as Toxiproxy: its release script refuses Toxiproxy's flags and exits
+    const err = await DockerBackend.start(setup, { ...set, toxiproxy: set.node }).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: "toxiproxy_container_failed", message: expect.stringContaining("did not start") });
+    // its own output, though testcontainers gave up (waiting for its ports) before reading any
+    expect((err as Error).message).not.toMatch(/Its last output:\n\(nothing\)$/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(await labelled(`${LABEL.run}=${setup.runId}`)).toEqual({ containers: [], networks: [] });
   });
 });
 

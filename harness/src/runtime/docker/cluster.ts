@@ -22,8 +22,9 @@ import { bootCluster, clusterSetup, StartedCluster, type AnyClusterOptions, type
 import { kernelArgs } from "../node-process.js";
 import { onInterruptCleanup } from "../reaper.js";
 import { now } from "../../util/clock.js";
-import { DIST_PORT, NodeContainer, nodeAlias, PROXY_PORT_BASE, startToxiproxyContainer, TOXIPROXY_ALIAS, type RunContext, type StartedToxiproxyContainer } from "./containers.js";
-import { dockerClient, type Dockerode } from "./engine.js";
+import { DIST_PORT, NodeContainer, nodeAlias, PROXY_PORT_BASE, startToxiproxyContainer, TOXIPROXY_ALIAS, type RunContext } from "./containers.js";
+import { ContainerLog } from "./container-log.js";
+import { dockerClient } from "./engine.js";
 import { ensureImages, type ImageSet } from "./images.js";
 import { runLabels } from "./labels.js";
 import { removeRun, sweepDockerLeftovers } from "./sweep.js";
@@ -48,14 +49,16 @@ export class DockerBackend implements ClusterBackend {
   readonly runtime = "docker";
   readonly proxyListen: ReadonlyMap<string, string>;
   private readonly containers = new Map<string, NodeContainer>();
+  /** The first boots start() began (node name -> its boot): startNode hands each out once. */
+  private readonly booting = new Map<string, Promise<NodeInstance>>();
+  private server: StartedToxiproxyServer | undefined;
+  private toxiproxyLog: ContainerLog | undefined;
   private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly ctx: RunContext,
     private readonly setup: ClusterSetup,
     readonly images: ImageSet,
-    readonly toxiproxy: StartedToxiproxyServer,
-    private readonly toxiproxyContainer: StartedToxiproxyContainer,
     private readonly unregisterCleanup: () => void,
     /** Removes the run's containers and network, once: shared by stop() and the interrupt cleanup. */
     private readonly removeOnce: () => Promise<void>,
@@ -67,7 +70,17 @@ export class DockerBackend implements ClusterBackend {
     this.proxyListen = new Map(this.proxies().map((p) => [p.name, p.listen]));
   }
 
-  /** The run's network and Toxiproxy container, with every proxy created. */
+  get toxiproxy(): StartedToxiproxyServer {
+    return this.server!;
+  }
+
+  /**
+   * The run's network and Toxiproxy container, with every proxy created. The node containers
+   * start at the same time as Toxiproxy (their routes name proxies whose ports are known
+   * already; a node resolves and dials them only when it connects): startNode() hands out
+   * those first boots. Not with `formation: app`: an application may dial its peers as it
+   * boots, so its nodes start in startNode(), once the proxies exist.
+   */
   static async start(setup: ClusterSetup, images: ImageSet): Promise<DockerBackend> {
     const { client, engine } = await dockerClient();
     const docker = client.container.dockerode;
@@ -78,19 +91,35 @@ export class DockerBackend implements ClusterBackend {
     const cookie = writeCookieFile(setup.cookie);
     const removeOnce = () => (removal ??= removeRun(docker, setup.runId).then(() => undefined).finally(cookie.remove));
     const unregister = onInterruptCleanup(async () => void (await removeOnce()), `the containers and network of ${setup.runId}`);
+    let backend: DockerBackend | undefined;
     try {
       const created = await client.network.create({ Name: setup.runId, Driver: "bridge", CheckDuplicate: true, Labels: labels });
       const ctx: RunContext = { client, network: new StartedNetwork(client, setup.runId, created), runId: setup.runId, labels, local: engine.local };
-      const tp = await startToxiproxyContainer(ctx, images.toxiproxy, setup.logDir ? path.join(setup.logDir, "toxiproxy.log") : undefined, setup.bootTimeoutMs);
+      backend = new DockerBackend(ctx, setup, images, unregister, removeOnce, cookie.file, engine.endpoint);
+      backend.toxiproxyLog = new ContainerLog(setup.logDir ? path.join(setup.logDir, "toxiproxy.log") : undefined);
+      const toxiproxyStarting = startToxiproxyContainer(ctx, images.toxiproxy, backend.toxiproxyLog, setup.bootTimeoutMs);
+      toxiproxyStarting.catch(() => undefined); // awaited below, once the node boots are under way
+      if (setup.formation === "netsplit") {
+        for (const name of setup.names) {
+          const boot = backend.nodeContainer(name).start();
+          boot.catch(() => undefined); // awaited by startNode, or below if this start fails
+          backend.booting.set(name, boot);
+        }
+      }
+      const tp = await toxiproxyStarting;
       const url = `http://${tp.host}:${tp.apiPort}`;
       const api = new ToxiproxyApi(url);
       const stop = async () => void (await tp.started.stop({ remove: true, timeout: 0 }).catch(() => undefined));
       const toxiproxy: StartedToxiproxyServer = { url, host: tp.host, port: tp.apiPort, pid: tp.pid, version: toxiproxyVersion(await api.version(), { image: images.toxiproxy }), api, stop, [Symbol.asyncDispose]: stop };
-      const backend = new DockerBackend(ctx, setup, images, toxiproxy, tp, unregister, removeOnce, cookie.file, engine.endpoint);
+      backend.server = toxiproxy;
       await api.populate(backend.proxies());
       return backend;
     } catch (err) {
+      // the node containers being created are listed by the removal only once they exist:
+      // wait for every boot begun here to end (ready or failed) before removing the run
+      await Promise.allSettled(backend?.booting.values() ?? []);
       await removeOnce().catch(() => undefined);
+      await backend?.closeLogs();
       unregister();
       throw err;
     }
@@ -156,8 +185,15 @@ export class DockerBackend implements ClusterBackend {
     return c;
   }
 
+  /** The first boot start() began, else a (re)start of the node's container. */
   startNode(name: string): Promise<NodeInstance> {
-    return this.nodeContainer(name).start();
+    const first = this.booting.get(name);
+    this.booting.delete(name);
+    return first ?? this.nodeContainer(name).start();
+  }
+
+  private async closeLogs(): Promise<void> {
+    await Promise.all([this.toxiproxyLog, ...[...this.containers.values()].map((c) => c.log)].map((l) => l?.close()));
   }
 
   /** Nothing can be removed synchronously: the reaper runs this run's async cleanup on a signal. */
@@ -166,9 +202,8 @@ export class DockerBackend implements ClusterBackend {
   /** Removes every container and the network of the run (by label), and flushes the logs. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const docker: Dockerode = this.ctx.client.container.dockerode;
       await this.removeOnce().catch(() => undefined);
-      await Promise.all([this.toxiproxyContainer.log, ...[...this.containers.values()].map((c) => c.log)].map((l) => l.close()));
+      await this.closeLogs();
       this.unregisterCleanup();
     })();
     return this.stopping;

@@ -12,6 +12,8 @@ export class ContainerLog {
   private readonly lines: string[] = [];
   private readonly streams = new Set<Readable>();
   private partial = "";
+  /** A stream has been followed (false: testcontainers failed the start before it attached one). */
+  followed = false;
 
   constructor(path: string | undefined) {
     this.file = path ? createWriteStream(path, { flags: "a" }) : undefined;
@@ -19,6 +21,7 @@ export class ContainerLog {
 
   /** Copies a (demultiplexed, utf8) log stream until it ends. */
   follow(stream: Readable): void {
+    this.followed = true;
     this.streams.add(stream);
     stream.on("data", (chunk: string | Buffer) => {
       const text = chunk.toString();

@@ -16,7 +16,8 @@
  * nobody, can read), the extra code paths and the application's folders. Whatever a node writes
  * into a copied folder stays in its container and goes with it at the end of the run.
  */
-import { GenericContainer, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from "testcontainers";
+import http from "node:http";
+import { GenericContainer, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { ProcessError } from "../../errors.js";
 import type { NodeExit, NodeInstance } from "../backend.js";
 import { ContainerLog } from "./container-log.js";
@@ -47,11 +48,19 @@ export interface RunContext {
   local: boolean;
 }
 
-/** A GenericContainer whose mapped ports can be restricted to loopback. */
+/**
+ * A GenericContainer on the run's network alone, under its alias, whose mapped ports can be
+ * restricted to loopback. The alias goes into the create request: testcontainers' own
+ * withNetworkAliases creates the container on the engine's default bridge and then connects it
+ * to the network as well, so every container would also sit on that bridge, with every other
+ * run's containers (and cost one more endpoint, and one more request, to start).
+ */
 class RunContainer extends GenericContainer {
-  constructor(image: string, private readonly loopback: boolean) {
+  constructor(image: string, private readonly loopback: boolean, network: StartedNetwork, alias: string) {
     super(image);
     this.withPullPolicy({ shouldPull: () => false });
+    this.withNetwork(network);
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.getName()]: { Aliases: [alias] } } };
   }
 
   protected override async beforeContainerCreated(): Promise<void> {
@@ -63,10 +72,8 @@ class RunContainer extends GenericContainer {
 }
 
 function container(ctx: RunContext, image: string, name: string, alias: string, labels: Record<string, string>): RunContainer {
-  return new RunContainer(image, ctx.local)
+  return new RunContainer(image, ctx.local, ctx.network, alias)
     .withName(name)
-    .withNetwork(ctx.network)
-    .withNetworkAliases(alias)
     .withLabels({ ...ctx.labels, ...labels });
 }
 
@@ -79,24 +86,90 @@ export interface StartedToxiproxyContainer {
   host: string;
   apiPort: number;
   pid: number;
-  log: ContainerLog;
 }
 
-/** Starts Toxiproxy (API on 8474, metrics on) and waits for its API to answer. */
-export async function startToxiproxyContainer(ctx: RunContext, image: string, logFile: string | undefined, timeoutMs: number): Promise<StartedToxiproxyContainer> {
-  const log = new ContainerLog(logFile);
+/** A wait strategy that waits for nothing: the caller waits its own way once start() returns. */
+class NoWait implements WaitStrategy {
+  private timeoutMs = 0;
+  async waitUntilReady(): Promise<void> {}
+  withStartupTimeout(ms: number): this {
+    this.timeoutMs = ms;
+    return this;
+  }
+  isStartupTimeoutSet(): boolean {
+    return true;
+  }
+  getStartupTimeout(): number {
+    return this.timeoutMs;
+  }
+}
+
+/**
+ * What a container whose start failed printed, when testcontainers gave up before it attached
+ * the log consumer (a container that exits at once: it waits 10 s for its ports, then throws
+ * without its output). At most `waitMs`; nothing if the container is gone.
+ */
+async function readFailedOutput(ctx: RunContext, name: string, log: ContainerLog, waitMs = 1000): Promise<void> {
+  if (log.followed) return;
+  try {
+    const stream = await ctx.client.container.logs(ctx.client.container.getById(name));
+    log.follow(stream);
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      for (const e of ["end", "close", "error"]) stream.on(e, () => resolve(clearTimeout(timer)));
+    });
+  } catch {
+    // removed already: no output to show
+  }
+}
+
+/** One GET, true on any HTTP 200 within `timeoutMs`, false on anything else (refused, reset, timeout). */
+function answers(host: string, port: number, urlPath: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: urlPath, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode === 200));
+      res.on("error", () => resolve(false));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
+}
+
+/** How often the Toxiproxy API is asked while it starts (testcontainers' HTTP wait asks once a second). */
+const API_POLL_MS = 25;
+
+/**
+ * Starts Toxiproxy (API on 8474, metrics on) and waits for its API to answer GET /version
+ * (asked every API_POLL_MS; if the container has exited, that is said at once rather than at
+ * the timeout).
+ */
+export async function startToxiproxyContainer(ctx: RunContext, image: string, log: ContainerLog, timeoutMs: number): Promise<StartedToxiproxyContainer> {
   const name = `${ctx.runId}-toxiproxy`;
+  const deadline = Date.now() + timeoutMs;
   try {
     const started = await container(ctx, image, name, TOXIPROXY_ALIAS, { [LABEL.role]: "toxiproxy" })
       .withCommand(["-host=0.0.0.0", "-proxy-metrics"])
       .withExposedPorts(TOXIPROXY_API_PORT)
       .withLogConsumer((stream) => log.follow(stream))
-      .withWaitStrategy(Wait.forHttp("/version", TOXIPROXY_API_PORT))
+      .withWaitStrategy(new NoWait())
       .withStartupTimeout(timeoutMs)
       .start();
-    const info = await ctx.client.container.inspect(ctx.client.container.getById(started.getId()));
-    return { started, host: hostOf(ctx, started), apiPort: started.getMappedPort(TOXIPROXY_API_PORT), pid: info.State.Pid, log };
+    const host = hostOf(ctx, started);
+    const apiPort = started.getMappedPort(TOXIPROXY_API_PORT);
+    const inspect = () => ctx.client.container.inspect(ctx.client.container.getById(started.getId()));
+    let info = await inspect();
+    for (let attempt = 1; !(await answers(host, apiPort, "/version", 2000)); attempt++) {
+      if (attempt % 20 === 0) {
+        info = await inspect();
+        if (!info.State.Running) throw new Error(`it exited (status ${info.State.ExitCode})`);
+      }
+      if (Date.now() > deadline) throw new Error(`its API (${host}:${apiPort}) did not answer GET /version within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, API_POLL_MS));
+    }
+    return { started, host, apiPort, pid: info.State.Pid };
   } catch (err) {
+    await readFailedOutput(ctx, name, log);
     throw new ProcessError("toxiproxy_container_failed", `the Toxiproxy container ${name} (image ${image}) did not start: ${(err as Error).message}. Its last output:\n${log.tail()}`, { cause: err });
   }
 }
@@ -220,6 +293,7 @@ export class NodeContainer {
       this.log.follow(await ctx.client.container.logs(ctx.client.container.getById(this.started.getId()), { since }));
     }
     if (failure !== undefined) {
+      await readFailedOutput(ctx, this.containerName, this.log);
       await new Promise((r) => setTimeout(r, 200)); // let the last output arrive
       throw new ProcessError("node_boot_failed", `node ${spec.name} (container ${this.containerName}, image ${spec.image}) did not report ready: ${(failure as Error).message}. Its last output:\n${this.log.tail()}`, { cause: failure });
     }

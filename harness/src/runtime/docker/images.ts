@@ -17,13 +17,13 @@
  * runs those).
  */
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ImageName } from "testcontainers";
 import { PrerequisiteError, UsageError } from "../../errors.js";
 import { resolveToxiproxyServer } from "../../toxiproxy/binary.js";
-import { REPO_ROOT } from "../../util/paths.js";
+import { REPO_ROOT, stateDir } from "../../util/paths.js";
 import { onInterruptCleanup, wasInterrupted } from "../reaper.js";
 import { buildBaseImage, debianSource } from "./base-image.js";
 import { buildImage, imageExists, imageLabels } from "./build.js";
@@ -134,8 +134,39 @@ function withContext<T>(files: Record<string, string>, use: (dir: string, names:
   });
 }
 
+const fileHashes = new Map<string, string>();
+
+/**
+ * A short sha256 of `file` (the toxiproxy-server binary: 16 MB, 40-110 ms to hash on a busy
+ * machine, on every run's way to its cluster). Remembered, in this process and in the state
+ * folder, under the file's identity: path, inode, size, mtime and ctime (which only the kernel
+ * sets), so a changed or replaced file is hashed again.
+ */
 function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+  const st = statSync(file);
+  const key = [path.resolve(file), st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join(":");
+  const known = fileHashes.get(key);
+  if (known) return known;
+  const cacheFile = path.join(stateDir(), "docker", "file-hash.json");
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as { key?: string; hash?: string };
+    if (cached.key === key && typeof cached.hash === "string") {
+      fileHashes.set(key, cached.hash);
+      return cached.hash;
+    }
+  } catch {
+    // none yet, or unreadable: hash
+  }
+  const hash = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+  fileHashes.set(key, hash);
+  try {
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
+    writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify({ key, hash }));
+    renameSync(`${cacheFile}.${process.pid}`, cacheFile); // whole, for a run reading it meanwhile
+  } catch {
+    // a read-only state folder: hashed again next time
+  }
+  return hash;
 }
 
 /** Makes sure every image of the chosen set is on the engine; builds or pulls what is missing. */
