@@ -3,8 +3,11 @@
  * the same flags and environment as the harness gives its nodes (runtime/node-process.ts
  * nodeArgs), minus the agent (`-eval` prints a ready line instead of booting
  * Netsplit.Agent), all spawned at once, together with toxiproxy-server's own start (until
- * GET /version answers). The sample is the time until every node printed its line AND
- * Toxiproxy answered: nothing netsplit does can make a cluster ready sooner than that.
+ * GET /version answers) and the run's epmd daemon's, where each node registers as a harness
+ * node does (Netsplit.Epmd with NETSPLIT_EPMD=daemon; without a daemon, distribution would draw
+ * the node's creation with crypto:strong_rand_bytes, loading :crypto and initialising OpenSSL,
+ * ~20 ms of CPU a harness node never spends). The sample is the time until every node printed
+ * its line AND Toxiproxy answered: nothing netsplit does can make a cluster ready sooner.
  *
  * Every process started here is killed before the function returns, whatever happens.
  */
@@ -14,6 +17,7 @@ import { DEFAULT_KERNEL } from "../harness/src/runtime/cluster.js";
 import { LOCAL_HOST } from "../harness/src/runtime/local.js";
 import { nodeHome, removeNodeHome } from "../harness/src/runtime/node-home.js";
 import { nodeArgs } from "../harness/src/runtime/node-process.js";
+import { startRunEpmd, type RunEpmd } from "../harness/src/runtime/app-process.js";
 import { track, untrack } from "../harness/src/runtime/reaper.js";
 import { startToxiproxyServer, type StartedToxiproxyServer } from "../harness/src/toxiproxy/server.js";
 import { beamPaths } from "../harness/src/util/paths.js";
@@ -44,11 +48,15 @@ export function bareArgs(name: string, distPort: number, runId: string): string[
   return [...args.slice(0, evalAt), "-eval", `io:format("${READY_LINE}~n").`, ...args.slice(evalAt + 2)];
 }
 
-function startBare(name: string, distPort: number, runId: string, cookie: string, t0: number, children: ChildProcess[]): Promise<number> {
+function startBare(name: string, distPort: number, epmdPort: number, runId: string, cookie: string, t0: number, children: ChildProcess[]): Promise<number> {
   const child = spawn(beamPaths().erl, bareArgs(name, distPort, runId), {
     stdio: ["pipe", "pipe", "pipe"],
-    // the environment a harness node gets (node-process.ts), minus what only the agent reads
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: nodeHome(runId, cookie), LANG: "C.UTF-8", NETSPLIT_DIST_PORT: String(distPort) },
+    // the environment a harness node gets (node-process.ts netsplitEnv), minus what only the
+    // agent reads; Netsplit.Epmd registers the node with the run's epmd daemon, as in a harness run
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: nodeHome(runId, cookie), LANG: "C.UTF-8", NETSPLIT_DIST_PORT: String(distPort),
+      NETSPLIT_EPMD: "daemon", ERL_EPMD_PORT: String(epmdPort),
+    },
   });
   children.push(child);
   if (child.pid !== undefined) {
@@ -88,13 +96,16 @@ async function killAll(children: readonly ChildProcess[]): Promise<void> {
 export async function floorSample(n: number): Promise<FloorSample> {
   const runId = `netsplit-bench-${randomBytes(6).toString("hex")}`;
   const cookie = randomBytes(24).toString("hex");
-  const ports = await freeFixedPorts(LOCAL_HOST, n);
+  const [epmdPort, ...ports] = await freeFixedPorts(LOCAL_HOST, n + 1);
   const children: ChildProcess[] = [];
   const t0 = now();
+  // as runtime/local.ts: the run's epmd daemon and Toxiproxy start while the nodes boot
+  const epmd: Promise<RunEpmd> = startRunEpmd(runId, epmdPort!, LOCAL_HOST);
+  epmd.catch(() => undefined); // awaited below
   const server: Promise<StartedToxiproxyServer> = startToxiproxyServer({ host: LOCAL_HOST, proxyMetrics: true });
   try {
     const toxiproxy = server.then(() => now() - t0);
-    const nodes = Promise.all(ports.map((port, i) => startBare(`b${i + 1}`, port, runId, cookie, t0, children)));
+    const nodes = Promise.all(ports.map((port, i) => startBare(`b${i + 1}`, port, epmdPort!, runId, cookie, t0, children)));
     const [toxiproxyMs, nodeTimes] = await Promise.all([toxiproxy, nodes]);
     const totalMs = now() - t0;
     const nodeCpuMs = children.map((c) => (c.pid === undefined ? undefined : cpuMs(c.pid))).filter((x): x is number => x !== undefined);
@@ -102,6 +113,7 @@ export async function floorSample(n: number): Promise<FloorSample> {
   } finally {
     await killAll(children);
     await (await server.catch(() => undefined))?.stop();
+    await (await epmd.catch(() => undefined))?.stop();
     removeNodeHome(runId);
   }
 }

@@ -27,14 +27,20 @@ defmodule NetsplitAgent.MixProject do
       netsplit_agent: [
         include_executables_for: [:unix],
         include_erts: true,
-        applications: [netsplit_agent: :load]
+        # Elixir's logger and crypto are not dependencies of the agent, but the release carries
+        # them, loaded, not started: an application under test may need them (its
+        # Application.ensure_all_started starts them then), and distribution may need crypto
+        applications: [netsplit_agent: :load, logger: :load, crypto: :load]
       ]
     ]
   end
 
   def application do
     [
-      extra_applications: [:logger, :crypto],
+      # Neither Elixir's :logger nor :crypto: the agent logs through OTP's :logger
+      # (Netsplit.Agent.Log) and checks the control secret without OpenSSL (Netsplit.Agent.Conn),
+      # and either would cost every node CPU time before the cluster is ready.
+      extra_applications: [],
       mod: {Netsplit.Agent.Application, []}
     ]
   end

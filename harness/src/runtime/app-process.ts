@@ -152,8 +152,11 @@ export function checkAppProcess(app: AppProcess): void {
 function agentCodePaths(spec: NodeProcessSpec, release: ReleaseInfo | undefined): string[] {
   const paths = beamPaths();
   const otpLib = path.join(path.dirname(path.dirname(realpathSync(paths.erl))), "lib");
-  // the agent needs elixir, logger and crypto: a release brings its own elixir and logger, and
-  // crypto only if its apps use it; a command's erl has crypto but maybe no Elixir
+  // the agent needs elixir (Elixir's logger ebin comes along: the agent does not start Logger,
+  // the node's own Elixir code may) and the node may need crypto (net_kernel can draw the node's
+  // creation with crypto:strong_rand_bytes: Netsplit.Epmd hands out none): a release brings its
+  // own elixir and logger, and crypto only if its apps use it; a command's erl has crypto but
+  // maybe no Elixir
   const elixir = paths.elixirEbins.filter((ebin) => !release?.libApps.has(path.basename(path.dirname(ebin)).replace(/-[^-]*$/, "")));
   const crypto = release && !release.libApps.has("crypto") ? readdirSync(otpLib).filter((d) => /^crypto-/.test(d)).map((d) => path.join(otpLib, d, "ebin")) : [];
   return [paths.agentEbin, ...elixir, ...crypto, ...(spec.extraCodePaths ?? [])];

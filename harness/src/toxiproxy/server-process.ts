@@ -30,9 +30,10 @@ export class ServerProcess {
   private readonly killOnHarnessExit = () => this.child.kill("SIGKILL");
   private stopping: Promise<void> | undefined;
 
-  constructor(binary: string, args: string[], logFile?: string) {
+  /** `env`: the child's whole environment (default: the harness's own). */
+  constructor(binary: string, args: string[], logFile?: string, env: NodeJS.ProcessEnv = process.env) {
     this.log = logFile === undefined ? undefined : openLog(logFile);
-    this.child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env });
     this.exited = new Promise((resolve) => {
       this.child.once("exit", (code, signal) => resolve((this.exitInfo = { code, signal })));
       this.child.once("error", (error) => resolve((this.exitInfo = { code: null, signal: null, error })));

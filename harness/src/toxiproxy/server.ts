@@ -96,7 +96,11 @@ async function startOnce(
 ): Promise<StartedToxiproxyServer> {
   const args = ["-host", host, "-port", String(port)];
   if (options.proxyMetrics === true) args.push("-proxy-metrics");
-  const proc = new ServerProcess(binary, args, options.logFile);
+  // LOG_LEVEL info, not toxiproxy-server's default (trace): its trace and debug lines, a few per
+  // connection and per toxic, are ~70% of its output (~0.7 MB for a 24-node cluster's boot) and
+  // cost Toxiproxy, and the harness reading them, CPU time the nodes' boot needs; info lines
+  // (proxies started, clients accepted), warnings and errors remain
+  const proc = new ServerProcess(binary, args, options.logFile, { ...process.env, LOG_LEVEL: "info" });
   if (proc.pid > 0) {
     const pid = proc.pid;
     track({ pid, label: "toxiproxy-server", marker: reaperMarker(host, port) });

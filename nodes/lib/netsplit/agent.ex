@@ -49,7 +49,6 @@ defmodule Netsplit.Agent do
   def boot do
     # first: routes sent on stdin are set as soon as they come, even while the apps start
     routes_from_stdin = maybe_watch_stdin()
-    keep_otp_logger()
 
     case Application.ensure_all_started(:netsplit_agent) do
       {:ok, _} ->
@@ -74,20 +73,6 @@ defmodule Netsplit.Agent do
     end
 
     :ok
-  end
-
-  # A node started by its own command (NETSPLIT_FULL_NAME) whose program has not started
-  # Elixir's Logger itself: the agent's Logger must not take over OTP's logger. By default
-  # Elixir's Logger removes OTP's `default` handler and installs its own, and a server that
-  # configures that handler at boot fails (RabbitMQ 3.10: `logger:add_handler_filter(default, ..)`
-  # -> `{error, {not_found, default}}`, BOOT FAILED). With handle_otp_reports false, Logger
-  # handles only Elixir's own events and leaves the `default` handler to the program.
-  defp keep_otp_logger do
-    if System.get_env("NETSPLIT_FULL_NAME") != nil and
-         not List.keymember?(Application.started_applications(), :logger, 0) do
-      _ = Application.load(:logger)
-      Application.put_env(:logger, :handle_otp_reports, false, persistent: true)
-    end
   end
 
   defp report_ready(extra) do

@@ -5,7 +5,7 @@ defmodule Netsplit.Agent.Control do
   # a failed accept (out of file descriptors, an aborted handshake) is logged and retried, so
   # the control port stays the same for the node's whole life.
   use GenServer
-  require Logger
+  require Netsplit.Agent.Log, as: Log
 
   # a burst of clients (a connection flood, many harness connections at once) waits in the
   # kernel's queue instead of being refused
@@ -56,7 +56,7 @@ defmodule Netsplit.Agent.Control do
         exit({:accept_failed, :closed})
 
       {:error, reason} ->
-        Logger.error("netsplit control: accept failed: #{inspect(reason)}; retrying in #{@accept_retry_ms} ms")
+        Log.error("netsplit control: accept failed: #{inspect(reason)}; retrying in #{@accept_retry_ms} ms")
         Process.sleep(@accept_retry_ms)
         accept_loop(listen, secret, parent)
     end
@@ -70,7 +70,7 @@ defmodule Netsplit.Agent.Control do
         send(pid, :go)
 
       {:error, reason} ->
-        Logger.warning("netsplit control: dropping a connection at once: cannot hand it over: #{inspect(reason)}")
+        Log.warning("netsplit control: dropping a connection at once: cannot hand it over: #{inspect(reason)}")
         Process.exit(pid, :kill)
         :gen_tcp.close(socket)
     end

@@ -17,7 +17,7 @@ defmodule Netsplit.Agent.FaultInject do
 
   Unknown entries are ignored (they may be meant for the harness, e.g. `hold_report`).
   """
-  require Logger
+  require Netsplit.Agent.Log, as: Log
 
   @env "NETSPLIT_FAULT_INJECT"
 
@@ -47,7 +47,7 @@ defmodule Netsplit.Agent.FaultInject do
   def before_ready do
     case List.keyfind(entries(), "boot_hang", 0) do
       {_, ms} ->
-        Logger.warning("netsplit fault injection: boot_hang: never reporting ready")
+        Log.warning("netsplit fault injection: boot_hang: never reporting ready")
         Process.sleep(ms)
         Process.sleep(:infinity)
 
@@ -62,7 +62,7 @@ defmodule Netsplit.Agent.FaultInject do
     for {action, ms} <- entries(), action in ["crash_agent", "hang_agent", "halt_node"] do
       spawn(fn ->
         Process.sleep(ms)
-        Logger.warning("netsplit fault injection: #{action}")
+        Log.warning("netsplit fault injection: #{action}")
         apply_fault(action)
       end)
     end

@@ -43,6 +43,7 @@ defmodule Netsplit.Agent.LogForwarder do
     # where events go: Netsplit.Agent.Events by default (a test passes its own pid)
     target = Keyword.get(opts, :target, Netsplit.Agent.Events)
     _ = :logger.remove_handler(@handler)
+    allow_info_events()
 
     :ok =
       :logger.add_handler(@handler, __MODULE__, %{
@@ -54,6 +55,33 @@ defmodule Netsplit.Agent.LogForwarder do
     :timer.send_interval(@tick_ms, :refill)
     :timer.send_interval(Keyword.get(opts, :report_ms, @report_ms), :report)
     {:ok, %{ref: ref, burst: burst, per_tick: max(1, div(rate * @tick_ms, 1000)), target: target, reported: 0}}
+  end
+
+  # The agent does not start Elixir's Logger (Netsplit.Agent.Log), which would lower OTP's primary
+  # level to Logger's (debug): at OTP's default (notice) the info events forwarded here would be
+  # dropped before any handler saw them. Lowered to info, never raised. Where the level was still
+  # OTP's default (nothing configured logging: netsplit's own nodes), OTP's `default` handler (the
+  # node's stdout, its full log) is made to behave as Elixir's Logger did: no supervisor and
+  # application progress reports, and every line kept: no burst limit (500 lines a second), and
+  # a flood makes the logging processes wait for the handler (sync mode past 10 queued events)
+  # long before it would drop or flush lines (the defaults, 200 and 1000, are reached while the
+  # handler switches modes).
+  @keep_every_line %{burst_limit_enable: false, sync_mode_qlen: 10, drop_mode_qlen: 1_000_000, flush_qlen: 2_000_000}
+
+  defp allow_info_events do
+    case :logger.get_primary_config() do
+      %{level: level} when level in [:all, :none] ->
+        :ok
+
+      %{level: level} ->
+        if :logger.compare_levels(level, :info) == :gt do
+          _ = :logger.add_handler_filter(:default, :netsplit_no_progress, {&:logger_filters.progress/2, :stop})
+          _ = :logger.update_handler_config(:default, :config, @keep_every_line)
+          :logger.set_primary_config(:level, :info)
+        end
+    end
+
+    :ok
   end
 
   @impl true
