@@ -268,25 +268,31 @@ export function parseLockName(name: string): { port: number; pid: number; start:
   return m ? { port: Number(m[1]), pid: Number(m[2]), start: m[3]! } : undefined;
 }
 
-/** The ports live owners hold in the lock folder `dir` (none when it cannot be read). */
-function reservedPorts(dir: string): Set<number> {
+/**
+ * The lock files in `dir`, each with whether its owner lives (asked once per owner), or null
+ * when the folder cannot be read.
+ */
+function listLocks(dir: string): { name: string; port: number; pid: number; start: string; live: boolean }[] | null {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return new Set();
+    return null;
   }
   const alive = new Map<string, boolean>();
-  const ports = new Set<number>();
-  for (const name of names) {
+  return names.flatMap((name) => {
     const lock = parseLockName(name);
-    if (!lock) continue;
+    if (!lock) return [];
     const owner = `${lock.pid}-${lock.start}`;
     let live = alive.get(owner);
     if (live === undefined) alive.set(owner, (live = ownerAlive(lock.pid, lock.start)));
-    if (live) ports.add(lock.port);
-  }
-  return ports;
+    return [{ name, ...lock, live }];
+  });
+}
+
+/** The ports live owners hold in the lock folder `dir` (none when it cannot be read). */
+function reservedPorts(dir: string): Set<number> {
+  return new Set((listLocks(dir) ?? []).filter((l) => l.live).map((l) => l.port));
 }
 
 /**
@@ -313,21 +319,14 @@ function claimAll(dir: string, ports: readonly number[]): Map<number, string> {
       for (const f of held) unlinkHeld(f);
     });
   }
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
+  const locks = listLocks(dir);
+  if (locks === null) {
     for (const file of mine.values()) unlinkHeld(file);
     return new Map();
   }
-  const alive = new Map<string, boolean>();
-  for (const name of names) {
-    const lock = parseLockName(name);
-    if (!lock || lock.pid === process.pid && lock.start === selfStart) continue;
-    const owner = `${lock.pid}-${lock.start}`;
-    let live = alive.get(owner);
-    if (live === undefined) alive.set(owner, (live = ownerAlive(lock.pid, lock.start)));
-    if (live) {
+  for (const lock of locks) {
+    if (lock.pid === process.pid && lock.start === selfStart) continue;
+    if (lock.live) {
       const file = mine.get(lock.port);
       if (file !== undefined) {
         unlinkHeld(file);
@@ -336,7 +335,7 @@ function claimAll(dir: string, ports: readonly number[]): Map<number, string> {
       continue;
     }
     try {
-      unlinkSync(path.join(dir, name)); // a dead owner's (any port): only its owner could have made that name
+      unlinkSync(path.join(dir, lock.name)); // a dead owner's (any port): only its owner could have made that name
     } catch {
       // another user's file (sticky folder) or already removed: it is stale either way
     }
