@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { History } from "../run/history.js";
 import type { RunResults } from "../report/results.js";
 import { startedRunDirs, startNetsplit, type StartedCli } from "../testing/cli-process.js";
-import { isRunning } from "../testing/procs.js";
+import { isRunning, stillRunningAfter } from "../testing/procs.js";
 import { REPO_ROOT } from "../util/paths.js";
 import { EXIT } from "./io.js";
 
@@ -41,16 +41,6 @@ function start(argv: string[], timeoutMs = 150_000): StartedCli {
 
 const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as RunResults;
 const toxiproxies = (cli: StartedCli) => [...cli.run.children.values()].filter((p) => /toxiproxy/.test(p.comm));
-
-async function allGone(pids: number[], ms = 5000): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let left = pids.filter(isRunning);
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(100);
-    left = left.filter(isRunning);
-  }
-  return left;
-}
 
 describe("netsplit run --jobs", () => {
   it("--jobs 2 gives the verdicts the scenarios have one at a time, two runs at a time, each isolated, a table at the end, nothing left", async () => {
@@ -128,7 +118,7 @@ describe("netsplit run --jobs", () => {
     for (const d of otherDirs.values()) expect(results(d).verdict).toBe("pass");
 
     // nothing left: processes, pid files
-    for (const r of [r1, r2, rOther]) expect(await allGone([...r.children.keys()])).toEqual([]);
+    for (const r of [r1, r2, rOther]) expect(await stillRunningAfter([...r.children.keys()])).toEqual([]);
     expect(existsSync(path.join(state, "pids")) ? readdirSync(path.join(state, "pids")) : []).toEqual([]);
   }, 170_000);
 
@@ -168,7 +158,7 @@ checks:
     expect(r.code, r.out + r.err).toBe(130);
     expect(Date.now() - t).toBeLessThan(10_000);
     expect(r.err).toMatch(/SIGINT received/);
-    expect(await allGone([...r.children.keys()])).toEqual([]);
+    expect(await stillRunningAfter([...r.children.keys()])).toEqual([]);
     for (const dir of dirs.values()) {
       expect(History.read(path.join(dir, "history.msgpack")).entries.map((e) => e.type)).toContain("interrupted");
       expect(results(dir)).toMatchObject({ verdict: "unknown", partial: true });

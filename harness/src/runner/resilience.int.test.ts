@@ -18,7 +18,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EXIT } from "../cli/io.js";
 import type { RunResults } from "../report/results.js";
 import { startNetsplit } from "../testing/cli-process.js";
-import { allProcesses, isRunning, type ProcInfo } from "../testing/procs.js";
+import { isRunning, stillRunningAfter, type ProcInfo } from "../testing/procs.js";
 import { History } from "../run/history.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "netsplit-resilience-"));
@@ -69,20 +69,6 @@ function readResults(name: string): RunResults {
   return JSON.parse(readFileSync(path.join(runDirOf(name), "results.json"), "utf8")) as RunResults;
 }
 
-/** Every process in `pids` is gone within `ms` (the nodes halt when their stdin closes). */
-async function allGone(pids: number[], ms = 5000): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let left = pids.filter(isRunning);
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(100);
-    left = left.filter(isRunning);
-  }
-  return left.map((pid) => {
-    const p = allProcesses().find((x) => x.pid === pid);
-    return p ? `${pid} ${p.comm} ${p.cmdline.slice(0, 80)}` : pid;
-  }) as number[];
-}
-
 function scenario(name: string, body: string, cluster = "{ nodes: 3, kernel: { net_ticktime: 4 } }"): string {
   return `netsplit: 1
 name: ${name}
@@ -125,7 +111,7 @@ describe("SIGINT/SIGTERM at every phase of a run", () => {
     r.kill("SIGINT");
     const exit = await r.exited;
     expect(exit.code).toBe(130);
-    expect(await allGone(children)).toEqual([]);
+    expect(await stillRunningAfter(children)).toEqual([]);
     const { entries } = History.read(path.join(runDirOf("int-booting"), "history.msgpack"));
     expect(entries.map((e) => e.type)).toContain("interrupted");
     expect(entries.some((e) => e.type === "cluster_ready")).toBe(false);
@@ -144,7 +130,7 @@ describe("SIGINT/SIGTERM at every phase of a run", () => {
     const exit = await r.exited;
     expect(exit.code).toBe(143);
     expect(Date.now() - t).toBeLessThan(10_000); // "within a few seconds": a generous bound, not a benchmark
-    expect(await allGone(children)).toEqual([]);
+    expect(await stillRunningAfter(children)).toEqual([]);
     const results = readResults("int-fault");
     expect(results.partial_reason).toMatch(/^the run ended before its steps finished: it was interrupted; .*during steps\[1\] \(wait/);
     expect(results.checks.map((c) => c.verdict)).toEqual(["unknown", "unknown"]);
@@ -160,7 +146,7 @@ describe("SIGINT/SIGTERM at every phase of a run", () => {
     r.kill("SIGINT");
     const exit = await r.exited;
     expect(exit.code).toBe(130);
-    expect(await allGone(children)).toEqual([]);
+    expect(await stillRunningAfter(children)).toEqual([]);
     const results = readResults("int-checks");
     expect(results.partial_reason).toMatch(/^the run ended before all its checks were decided: it was interrupted/);
     expect(results.checks).toMatchObject([{ name: "cluster.mesh", verdict: "unknown" }]);
@@ -190,7 +176,7 @@ describe("a part of the harness failing on its own ends the run with unknown, na
     const children = r.children().map((p) => p.pid);
     const exit = await r.exited;
     expect(exit.code, r.output()).toBe(EXIT.unknown);
-    expect(await allGone(children)).toEqual([]);
+    expect(await stillRunningAfter(children)).toEqual([]);
     const results = readResults(name);
     expect(results.verdict).toBe("unknown");
     if (cause) {
@@ -230,7 +216,7 @@ describe("a part of the harness failing on its own ends the run with unknown, na
     const exit = await r.exited;
     expect(exit.code, r.output()).toBe(EXIT.unknown);
     expect(exit.ms).toBeLessThan(30_000);
-    expect(await allGone(children)).toEqual([]);
+    expect(await stillRunningAfter(children)).toEqual([]);
     const results = readResults("never-boots");
     expect(results.error).toMatch(/node n2 did not report ready within 4000 ms/);
     expect(results.checks.map((c) => c.verdict)).toEqual(["unknown", "unknown"]);

@@ -42,3 +42,21 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Waits up to `ms` for every process in `pids` to be gone (a node halts when its stdin closes);
+ * returns those still running then, each as "pid comm command line" (empty: all gone).
+ */
+export async function stillRunningAfter(pids: readonly number[], ms = 5000): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let left = pids.filter(isRunning);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = left.filter(isRunning);
+  }
+  const all = left.length > 0 ? allProcesses() : [];
+  return left.map((pid) => {
+    const p = all.find((x) => x.pid === pid);
+    return p ? `${pid} ${p.comm} ${p.cmdline.slice(0, 80)}` : String(pid);
+  });
+}
