@@ -10,7 +10,6 @@
  *   connector keeps dialling a cut-off node and cannot reach it until the heal;
  * and no run leaves a process behind.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,10 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerUnavailableReason } from "../runtime/docker/engine.js";
 import { ensureImages } from "../runtime/docker/images.js";
 import { runNetsplit, startedRunDirs, type CliRun } from "../testing/cli-process.js";
+import { compileJobsExample, JOBS_EXAMPLE as JOBS } from "../testing/examples.js";
 import { isRunning } from "../testing/procs.js";
-import { REPO_ROOT } from "../util/paths.js";
 
-const JOBS = path.join(REPO_ROOT, "examples", "jobs");
 const out = mkdtempSync(path.join(tmpdir(), "netsplit-app-"));
 const scratch = mkdtempSync(path.join(tmpdir(), "netsplit-app-files-"));
 afterAll(() => {
@@ -29,11 +27,8 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-beforeAll(() => {
-  // as a user would: compile the project for the scenario's mix_env (no dependency to fetch)
-  const r = spawnSync("mix", ["compile"], { cwd: JOBS, env: { ...process.env, MIX_ENV: "prod" }, encoding: "utf8", timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`mix compile of examples/jobs failed:\n${r.stdout}${r.stderr}`);
-}, 200_000);
+// as a user would: compile the project for the scenarios' mix_env (no dependency to fetch)
+beforeAll(compileJobsExample, 200_000);
 
 interface Results {
   verdict: string;

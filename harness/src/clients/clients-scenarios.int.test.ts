@@ -5,24 +5,20 @@
  * which client and node each came from; ops.jsonl is complete (every invoke completed once,
  * matching the summary in results.json); and no run leaves a process behind.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runNetsplit, startedRunDirs, type CliRun } from "../testing/cli-process.js";
+import { compileJobsExample, JOBS_EXAMPLE as JOBS } from "../testing/examples.js";
 import { isRunning } from "../testing/procs.js";
-import { REPO_ROOT } from "../util/paths.js";
 import { readOps } from "./history.js";
 
-const JOBS = path.join(REPO_ROOT, "examples", "jobs");
 const out = mkdtempSync(path.join(tmpdir(), "netsplit-clients-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-beforeAll(() => {
-  const r = spawnSync("mix", ["compile"], { cwd: JOBS, env: { ...process.env, MIX_ENV: "prod" }, encoding: "utf8", timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`mix compile of examples/jobs failed:\n${r.stdout}${r.stderr}`);
-}, 200_000);
+// as a user would: compile the project for the scenarios' mix_env (no dependency to fetch)
+beforeAll(compileJobsExample, 200_000);
 
 interface Results {
   verdict: string;

@@ -32,6 +32,7 @@ import { debianSource } from "./base-image.js";
 import { dockerClient, dockerUnavailableReason, type Dockerode } from "./engine.js";
 import { baseImage } from "./images.js";
 import { LABEL } from "./labels.js";
+import { JOBS_EXAMPLE } from "../../testing/examples.js";
 
 const SCRIPT = path.join(REPO_ROOT, "scripts", "docker-netns.sh");
 const ENGINE_HOST = "10.250.0.2";
@@ -265,7 +266,7 @@ cluster:
   nodes: 3
   reconnect: { interval_ms: 500 }
   app:
-    mix: ${JSON.stringify(path.join(REPO_ROOT, "examples", "jobs"))}
+    mix: ${JSON.stringify(JOBS_EXAMPLE)}
     compile: true
     config: { jobs: { variant: fixed } }
     env: { JOBS_NODES: "{nodes}" }
