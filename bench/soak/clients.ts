@@ -22,13 +22,13 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseScenario, runScenario } from "../../harness/src/index.js";
+import { parseScenario } from "../../harness/src/index.js";
 import { growth, proxyProblems, type Growth, type Threshold } from "./analysis.js";
-import { measureRetainedHistory, retainHistory, type HistoryHeap } from "./history-heap.js";
 import { auditOpsFile, summaryProblems, type OpsAudit } from "./ops-audit.js";
 import { growthFailures, growthRows, growthTable, THRESHOLDS, type Metric } from "./report.js";
 import { writeClientsResults } from "./results-file.js";
 import { soakProgress } from "./progress.js";
+import { runSampled } from "./sampled-run.js";
 import { Sampler, type Sample } from "./sampler.js";
 import { planSoak } from "./scenario.js";
 
@@ -128,22 +128,7 @@ export async function clientsSoak(options: ClientsSoakOptions): Promise<number> 
 
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => round(l, 2));
-  if (gc) retainHistory();
-  sampler.start();
-  sampler.take("tick");
-  const run = await runScenario(scenario, { outDir: path.join(out, "runs"), progress });
-  const runDir = runDirOf();
-  await sampler.stop();
-  const leftovers = sampler.leftovers();
-
-  let historyHeap: HistoryHeap | undefined;
-  if (gc && runDir) {
-    try {
-      historyHeap = measureRetainedHistory(path.join(runDir, "history.msgpack"), gc);
-    } catch (err) {
-      sampler.problems.add(`could not measure the history's heap: ${(err as Error).message}`);
-    }
-  }
+  const { run, runDir, leftovers, historyHeap } = await runSampled(scenario, { outDir: path.join(out, "runs"), sampler, gc, progress, runDir: runDirOf });
 
   // ops.jsonl: complete? and does it agree with the runner's count?
   const opsFile = runDir ? path.join(runDir, "ops.jsonl") : "";

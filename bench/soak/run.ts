@@ -21,11 +21,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parseScenario, runScenario } from "../../harness/src/index.js";
+import { parseScenario } from "../../harness/src/index.js";
 import { growth, proxyProblems } from "./analysis.js";
-import { measureRetainedHistory, retainHistory, type HistoryHeap } from "./history-heap.js";
 import { fmt, growthFailures, growthRows, growthTable, soakFailures, tallyChecks, THRESHOLDS, type GrowthRow } from "./report.js";
 import { soakProgress } from "./progress.js";
+import { runSampled } from "./sampled-run.js";
 import { Sampler, type Sample } from "./sampler.js";
 import { writeSoakResults } from "./results-file.js";
 import { planSoak } from "./scenario.js";
@@ -136,22 +136,7 @@ async function soak(values: { cycles?: string; out?: string; warmup?: string; ve
   });
 
   const started = Date.now();
-  if (gc) retainHistory();
-  sampler.start();
-  sampler.take("tick");
-  const run = await runScenario(scenario, { outDir: path.join(out, "runs"), progress });
-  const runDir = runDirOf();
-  await sampler.stop();
-  const leftovers = sampler.leftovers();
-
-  let historyHeap: HistoryHeap | undefined;
-  if (gc && runDir) {
-    try {
-      historyHeap = measureRetainedHistory(path.join(runDir, "history.msgpack"), gc);
-    } catch (err) {
-      sampler.problems.add(`could not measure the history's heap: ${(err as Error).message}`);
-    }
-  }
+  const { run, runDir, leftovers, historyHeap } = await runSampled(scenario, { outDir: path.join(out, "runs"), sampler, gc, progress, runDir: runDirOf });
   const checks = run.results.checks;
   const midRun = tallyChecks(checks.filter((c) => c.mid_run));
   const final = tallyChecks(checks.filter((c) => !c.mid_run));
