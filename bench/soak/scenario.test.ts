@@ -3,18 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseScenario, type Step } from "../../harness/src/index.js";
-import { planSoak } from "./scenario.js";
+import { flattenSteps as flatten, planSoak } from "./scenario.js";
 
 const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "soak.yaml");
 const TEXT = readFileSync(FILE, "utf8");
-
-function flatten(steps: readonly Step[], times = 1): Step[] {
-  const out: Step[] = [];
-  for (let i = 0; i < times; i++) {
-    for (const s of steps) out.push(...(s.kind === "repeat" ? flatten(s.steps, s.times) : [s]));
-  }
-  return out;
-}
 
 describe("the soak scenario", () => {
   it("is a valid scenario of at least 100 partition/heal cycles on 5 nodes, each checked after its heal", () => {

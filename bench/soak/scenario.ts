@@ -6,6 +6,7 @@
  * the run directory's scenario.yaml reads like the file.
  */
 import { isMap, isSeq, parseDocument, type YAMLMap } from "yaml";
+import type { Step } from "../../harness/src/index.js";
 
 export interface SoakPlan {
   /** The scenario's YAML text, scaled. */
@@ -34,4 +35,13 @@ export function planSoak(fileText: string, cyclesWanted: number): SoakPlan {
   const minutes = Math.max(30, Math.ceil((rounds * cyclesPerRound * TIMEOUT_PER_CYCLE_S) / 60));
   doc.setIn(["limits", "run_timeout"], `${minutes}m`);
   return { text: doc.toString(), cyclesPerRound, rounds, cycles: rounds * cyclesPerRound };
+}
+
+/** The steps a run executes, in order: every `repeat` unrolled `times` times (for the soaks' tests). */
+export function flattenSteps(steps: readonly Step[], times = 1): Step[] {
+  const out: Step[] = [];
+  for (let i = 0; i < times; i++) {
+    for (const s of steps) out.push(...(s.kind === "repeat" ? flattenSteps(s.steps, s.times) : [s]));
+  }
+  return out;
 }
