@@ -49,8 +49,11 @@ defmodule Netsplit.Agent do
   def boot do
     # first: routes sent on stdin are set as soon as they come, even while the apps start
     routes_from_stdin = maybe_watch_stdin()
+    # what starting the :elixir application would do for stdio, without the rest of it (the agent
+    # does not start :elixir, see start_agent_app/0): IO.puts of any text, as on an Elixir node
+    unicode_stdio()
 
-    case Application.ensure_all_started(:netsplit_agent) do
+    case start_agent_app() do
       {:ok, _} ->
         # the ready line promises a node that can reach its peers
         if routes_from_stdin, do: await_routes()
@@ -75,13 +78,47 @@ defmodule Netsplit.Agent do
     :ok
   end
 
+  # The agent's application without the :elixir application. Mix lists :elixir in every Elixir
+  # project's .app, and starting it costs each node ~25 ms of CPU before ready (it preloads
+  # Kernel, Macro.Env and String.Tokenizer, ~170 KB of code, and sets up the compiler's config),
+  # while the agent's own code runs without it (Enum, GenServer, Supervisor are plain modules).
+  # What needs it starts it: an application under test (its .app depends on :elixir), Horde,
+  # and the agent's app_start before it reads a runtime config (Netsplit.Agent.UserApp).
+  defp start_agent_app do
+    # a release's boot script may have loaded the application already (never started it)
+    _ = :application.unload(:netsplit_agent)
+    app_file = :code.which(__MODULE__) |> :filename.dirname() |> :filename.join(~c"netsplit_agent.app")
+
+    # read as :application would, without :file.consult (which loads epp, 90 KB of code)
+    with {:ok, text} <- :file.read_file(app_file),
+         {:ok, tokens, _} <- :erl_scan.string(:erlang.binary_to_list(text)),
+         {:ok, {:application, app, props}} <- :erl_parse.parse_term(tokens),
+         needs = :proplists.get_value(:applications, props, []) -- [:elixir],
+         props = [{:applications, needs} | :proplists.delete(:applications, props)],
+         :ok <- :application.load({:application, app, props}) do
+      :application.ensure_all_started(:netsplit_agent)
+    else
+      other -> {:error, {:netsplit_agent_app, app_file, other}}
+    end
+  end
+
+  defp unicode_stdio do
+    if :file.native_name_encoding() == :utf8 do
+      _ = :io.setopts(:standard_io, binary: true, encoding: :unicode)
+      _ = :io.setopts(:standard_error, encoding: :unicode)
+    end
+
+    :ok
+  end
+
   defp report_ready(extra) do
     # dial every peer now rather than at the reconnect loop's first tick: the nodes that
     # boot last mesh with the others before the harness even asks (connect_all)
     # (not with `cluster.formation: app`: then meshing is the application's job alone)
     if System.get_env("NETSPLIT_FORMATION") != "app", do: Netsplit.Agent.Reconnector.dial_all()
     Netsplit.Agent.FaultInject.before_ready()
-    IO.puts("netsplit-agent ready control_port=#{Netsplit.Agent.Control.port()}#{extra}")
+    port = :erlang.integer_to_binary(Netsplit.Agent.Control.port())
+    :io.put_chars(:standard_io, ["netsplit-agent ready control_port=", port, extra, ?\n])
     Netsplit.Agent.FaultInject.arm()
   end
 
@@ -169,8 +206,10 @@ defmodule Netsplit.Agent do
   # NETSPLIT_WATCH_FD=3: a pipe of its own instead of stdin, for a node started by its own command
   # (its `-noshell` input driver already reads fd 0; a second reader would steal it)
   defp watched_fd do
-    case Integer.parse(System.get_env("NETSPLIT_WATCH_FD", "0")) do
-      {fd, ""} when fd > 2 -> {:fd, fd, fd}
+    with text when is_binary(text) <- System.get_env("NETSPLIT_WATCH_FD"),
+         {fd, ""} when fd > 2 <- Integer.parse(text) do
+      {:fd, fd, fd}
+    else
       _ -> {:fd, 0, 1}
     end
   end
@@ -200,7 +239,9 @@ defmodule Netsplit.Agent do
   @doc "The peers this node knows about (every node it has a route to)."
   @spec peers() :: [node()]
   def peers do
-    Netsplit.Epmd.routes() |> Map.keys() |> Enum.sort() |> Enum.map(&String.to_atom/1)
+    # :lists and :erlang rather than Enum (or `for`, which compiles to Enum.reduce/3): the
+    # reconnector asks before the ready line
+    :lists.map(&:erlang.binary_to_atom(&1, :utf8), :lists.sort(:maps.keys(Netsplit.Epmd.routes())))
   end
 
   @doc "Current time on this node, in microseconds since the epoch."

@@ -184,26 +184,38 @@ defmodule Netsplit.Epmd do
 
   @doc false
   @spec parse_routes(String.t()) :: %{String.t() => {String.t(), non_neg_integer()}}
+  # :binary and :lists rather than String.split (which loads Keyword for its options) and `for`
+  # (Enum.reduce/3): every node parses its routes before it is ready, and every module it loads
+  # then costs CPU time (JIT-compiled at load)
   def parse_routes(text) do
-    for entry <- String.split(text, ",", trim: true),
-        [node, target] <- [String.split(entry, "=", parts: 2)],
-        {host, port} <- parse_target(target),
-        into: %{},
-        do: {node, {host, port}}
+    :lists.foldl(
+      fn entry, acc ->
+        with [node, target] <- :binary.split(entry, "="),
+             {:ok, host, port} <- parse_target(target) do
+          :maps.put(node, {host, port}, acc)
+        else
+          _ -> acc
+        end
+      end,
+      %{},
+      :binary.split(text, ",", [:global, :trim_all])
+    )
   end
 
   defp parse_target(target) do
-    case String.split(target, ":") do
-      [host, port] ->
-        case Integer.parse(port) do
-          {p, ""} -> [{host, p}]
-          _ -> []
-        end
-
-      _ ->
-        []
+    case :binary.split(target, ":", [:global]) do
+      [host, port] -> {:ok, host, :erlang.binary_to_integer(port)}
+      _ -> :error
     end
+  catch
+    :error, :badarg -> :error
   end
+
+  # "name@host" (each a charlist, a binary or an atom), without String.Chars
+  defp node_key(name, host), do: :erlang.iolist_to_binary([text(name), ?@, text(host)])
+
+  defp text(atom) when is_atom(atom), do: :erlang.atom_to_binary(atom, :utf8)
+  defp text(chars), do: :unicode.characters_to_binary(chars)
 
   # Routes that come on stdin can lag a peer's incoming connection by a few ms during the boot,
   # and :global (connect_all) dials the peer's peers at once: wait for them rather than fail
@@ -211,7 +223,7 @@ defmodule Netsplit.Epmd do
   @route_wait_ms 1000
 
   defp route(name, host) do
-    case Map.fetch(await_routes(System.monotonic_time(:millisecond) + @route_wait_ms), "#{name}@#{host}") do
+    case :maps.find(node_key(name, host), await_routes(System.monotonic_time(:millisecond) + @route_wait_ms)) do
       {:ok, {proxy_host, port}} -> {:ok, proxy_host, port}
       :error -> :error
     end

@@ -2,7 +2,7 @@ defmodule Netsplit.Agent.Conn do
   @moduledoc false
   # One control connection (docs/PROTOCOL.md). The first frame must be `hello` with the run's
   # secret, within @hello_timeout ms; after that, requests are dispatched to
-  # `Netsplit.Agent.Ops` in tasks and events are pushed as they happen.
+  # `Netsplit.Agent.Ops`, each in a process of its own, and events are pushed as they happen.
   #
   # Input is hostile until the secret is shown, and never trusted to be well formed after:
   #
@@ -17,6 +17,10 @@ defmodule Netsplit.Agent.Conn do
   #   * every drop is logged with the client's address and the reason, never with the secret.
   #
   # A connection is its own unlinked process: whatever happens to it, the node carries on.
+  #
+  # The harness connects before the cluster is ready (hello, view, connect_all): OTP calls
+  # (:gen_server, :maps, :erlang) rather than Elixir's GenServer, Map, Process or Task modules,
+  # each of which would be loaded, at a CPU cost, on every node before it is ready.
   use GenServer, restart: :temporary
   require Netsplit.Agent.Log, as: Log
 
@@ -30,7 +34,7 @@ defmodule Netsplit.Agent.Conn do
   @doc "The largest frame body accepted after hello, in bytes."
   def max_frame, do: @max_frame
 
-  def start(socket, secret), do: GenServer.start(__MODULE__, {socket, secret})
+  def start(socket, secret), do: :gen_server.start(__MODULE__, {socket, secret}, [])
 
   @impl true
   def init({socket, secret}) do
@@ -39,7 +43,7 @@ defmodule Netsplit.Agent.Conn do
 
   @impl true
   def handle_info(:go, state) do
-    timer = Process.send_after(self(), :hello_timeout, @hello_timeout)
+    timer = :erlang.send_after(@hello_timeout, self(), :hello_timeout)
     state = %{state | timer: timer, peer: peer_text(state.socket)}
     :inet.setopts(state.socket, active: :once)
     {:noreply, state}
@@ -109,7 +113,7 @@ defmodule Netsplit.Agent.Conn do
   defp handle_frame(frame, %{authed: false} = state) do
     case check_hello(frame, state.secret) do
       :ok ->
-        if state.timer, do: Process.cancel_timer(state.timer)
+        if state.timer, do: :erlang.cancel_timer(state.timer)
         Netsplit.Agent.Events.subscribe()
         send_frame(state, reply(reply_id(frame), {:ok, Netsplit.Agent.Ops.hello()}))
         {:noreply, %{state | authed: true, timer: nil}}
@@ -127,14 +131,13 @@ defmodule Netsplit.Agent.Conn do
   end
 
   defp handle_frame(%{"id" => id, "op" => op} = frame, state) when is_integer(id) and is_binary(op) do
-    args = Map.get(frame, "args") || %{}
+    args = :maps.get("args", frame, nil) || %{}
 
     if is_map(args) do
       conn = self()
-
-      Task.Supervisor.start_child(Netsplit.Agent.Tasks, fn ->
-        send(conn, {:reply, id, Netsplit.Agent.Ops.run(op, args)})
-      end)
+      # an unlinked process per request: Ops.run/2 never raises, and a slow op never holds up
+      # the connection or another op
+      spawn(fn -> send(conn, {:reply, id, Netsplit.Agent.Ops.run(op, args)}) end)
     else
       send_frame(state, reply(id, {:error, "args must be a map, got #{brief(args)}"}))
     end
@@ -143,7 +146,7 @@ defmodule Netsplit.Agent.Conn do
   end
 
   defp handle_frame(%{"id" => id} = frame, state) when is_integer(id) do
-    send_frame(state, reply(id, {:error, "a request needs a string op, got #{brief(Map.get(frame, "op"))}"}))
+    send_frame(state, reply(id, {:error, "a request needs a string op, got #{brief(:maps.get("op", frame, nil))}"}))
     {:noreply, state}
   end
 
@@ -152,7 +155,7 @@ defmodule Netsplit.Agent.Conn do
   end
 
   defp check_hello(%{"op" => "hello"} = frame, secret) do
-    case Map.fetch(frame, "secret") do
+    case :maps.find("secret", frame) do
       :error ->
         {:refused, "hello without a secret"}
 
@@ -205,7 +208,7 @@ defmodule Netsplit.Agent.Conn do
 
   defp peer_text(socket) do
     case :inet.peername(socket) do
-      {:ok, {ip, port}} -> "#{:inet.ntoa(ip)}:#{port}"
+      {:ok, {ip, port}} -> :erlang.list_to_binary([:inet.ntoa(ip), ?:, :erlang.integer_to_list(port)])
       _ -> "unknown peer"
     end
   end

@@ -12,10 +12,11 @@ defmodule Netsplit.Agent.Control do
   @backlog 128
   @accept_retry_ms 100
 
-  def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
+  # OTP calls only (see Netsplit.Agent.Events): it starts before the ready line
+  def start_link(opts), do: :gen_server.start_link({:local, __MODULE__}, __MODULE__, opts, [])
 
   @doc "The port the control server listens on."
-  def port, do: GenServer.call(__MODULE__, :port)
+  def port, do: :gen_server.call(__MODULE__, :port)
 
   @impl true
   def init(opts) do
@@ -27,13 +28,13 @@ defmodule Netsplit.Agent.Control do
       active: false,
       backlog: @backlog,
       reuseaddr: true,
-      ip: Keyword.fetch!(opts, :ip)
+      ip: option!(opts, :ip)
     ]
 
-    case :gen_tcp.listen(Keyword.fetch!(opts, :port), listen_opts) do
+    case :gen_tcp.listen(option!(opts, :port), listen_opts) do
       {:ok, listen} ->
         {:ok, port} = :inet.port(listen)
-        secret = Keyword.fetch!(opts, :secret)
+        secret = option!(opts, :secret)
         parent = self()
         acceptor = spawn_link(fn -> accept_loop(listen, secret, parent) end)
         {:ok, %{listen: listen, port: port, acceptor: acceptor}}
@@ -41,6 +42,11 @@ defmodule Netsplit.Agent.Control do
       {:error, reason} ->
         {:stop, {:control_listen_failed, reason}}
     end
+  end
+
+  defp option!(opts, key) do
+    {^key, value} = :lists.keyfind(key, 1, opts)
+    value
   end
 
   @impl true

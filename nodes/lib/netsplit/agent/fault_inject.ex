@@ -24,9 +24,18 @@ defmodule Netsplit.Agent.FaultInject do
   @doc "The entries of `NETSPLIT_FAULT_INJECT` that apply to this node: `[{action, ms}]`."
   @spec entries() :: [{String.t(), non_neg_integer()}]
   def entries do
+    # asked at every boot: nothing more than the lookup when the variable is not set (Enum and
+    # the rest are loaded, at a CPU cost, only on a node that injects faults)
+    case System.get_env(@env) do
+      nil -> []
+      text -> entries(text)
+    end
+  end
+
+  defp entries(text) do
     me = node() |> Atom.to_string() |> String.split("@") |> hd()
 
-    System.get_env(@env, "")
+    text
     |> String.split(",", trim: true)
     |> Enum.flat_map(fn entry ->
       case String.split(entry, ":") do
@@ -45,13 +54,13 @@ defmodule Netsplit.Agent.FaultInject do
   @doc "Blocks forever when `boot_hang` applies to this node (called before the ready line)."
   @spec before_ready() :: :ok
   def before_ready do
-    case List.keyfind(entries(), "boot_hang", 0) do
+    case :lists.keyfind("boot_hang", 1, entries()) do
       {_, ms} ->
         Log.warning("netsplit fault injection: boot_hang: never reporting ready")
         Process.sleep(ms)
         Process.sleep(:infinity)
 
-      nil ->
+      false ->
         :ok
     end
   end
@@ -59,15 +68,18 @@ defmodule Netsplit.Agent.FaultInject do
   @doc "Schedules the runtime faults that apply to this node."
   @spec arm() :: :ok
   def arm do
-    for {action, ms} <- entries(), action in ["crash_agent", "hang_agent", "halt_node"] do
-      spawn(fn ->
-        Process.sleep(ms)
-        Log.warning("netsplit fault injection: #{action}")
-        apply_fault(action)
-      end)
-    end
-
-    :ok
+    :lists.foreach(
+      fn {action, ms} ->
+        if action in ["crash_agent", "hang_agent", "halt_node"] do
+          spawn(fn ->
+            Process.sleep(ms)
+            Log.warning("netsplit fault injection: #{action}")
+            apply_fault(action)
+          end)
+        end
+      end,
+      entries()
+    )
   end
 
   defp apply_fault("crash_agent") do

@@ -10,14 +10,18 @@ defmodule Netsplit.Agent.GlobalProbe do
   @spec start(String.t(), pos_integer(), pos_integer(), String.t() | nil) :: {:ok, pid()} | {:error, String.t()}
   def start(op, every_ms, timeout_ms, name) when op in @ops do
     probe = :erlang.unique_integer([:positive]) |> Integer.to_string()
-    Task.Supervisor.start_child(Netsplit.Agent.Probes, fn -> loop(op, every_ms, timeout_ms, name, probe, 1) end)
+
+    # the probes' supervisor starts with the first probe (Netsplit.Agent.Application)
+    with :ok <- Netsplit.Agent.Application.ensure_child(:probes) do
+      Task.Supervisor.start_child(Netsplit.Agent.Probes, fn -> loop(op, every_ms, timeout_ms, name, probe, 1) end)
+    end
   end
 
   def start(op, _, _, _), do: {:error, "unknown global probe op #{inspect(op)}; use one of #{Enum.join(@ops, ", ")}"}
 
   @spec stop_all() :: non_neg_integer()
   def stop_all do
-    children = Task.Supervisor.children(Netsplit.Agent.Probes)
+    children = if Process.whereis(Netsplit.Agent.Probes), do: Task.Supervisor.children(Netsplit.Agent.Probes), else: []
     Enum.each(children, &Task.Supervisor.terminate_child(Netsplit.Agent.Probes, &1))
     length(children)
   end

@@ -39,7 +39,9 @@ defmodule Netsplit.Agent.Horde do
   @doc "True when Horde's modules can be loaded on this node."
   @spec available?() :: boolean()
   def available? do
-    Code.ensure_loaded?(Horde.Registry) and Code.ensure_loaded?(Horde.DynamicSupervisor)
+    # :code rather than Elixir's Code: asked by every hello, before the cluster is ready
+    :code.ensure_loaded(Horde.Registry) == {:module, Horde.Registry} and
+      :code.ensure_loaded(Horde.DynamicSupervisor) == {:module, Horde.DynamicSupervisor}
   end
 
   @doc "Starts the :horde application and what it needs; an error names what is missing."

@@ -26,7 +26,8 @@ defmodule Netsplit.Agent.LogForwarder do
   @dropped 2
   @forwarded 3
 
-  def start_link(opts \\ []), do: GenServer.start_link(__MODULE__, opts, name: Keyword.get(opts, :name, __MODULE__))
+  # started before the ready line: OTP calls only (see Netsplit.Agent.Events)
+  def start_link(opts \\ []), do: :gen_server.start_link({:local, opt(opts, :name, __MODULE__)}, __MODULE__, opts, [])
 
   @doc "The handler id installed in `:logger`."
   def handler_id, do: @handler
@@ -36,25 +37,33 @@ defmodule Netsplit.Agent.LogForwarder do
 
   @impl true
   def init(opts) do
-    burst = Keyword.get(opts, :burst, @burst)
-    rate = Keyword.get(opts, :rate, @rate)
+    burst = opt(opts, :burst, @burst)
+    rate = opt(opts, :rate, @rate)
     ref = :atomics.new(3, signed: true)
     :atomics.put(ref, @tokens, burst)
     # where events go: Netsplit.Agent.Events by default (a test passes its own pid)
-    target = Keyword.get(opts, :target, Netsplit.Agent.Events)
+    target = opt(opts, :target, Netsplit.Agent.Events)
     _ = :logger.remove_handler(@handler)
     allow_info_events()
 
     :ok =
       :logger.add_handler(@handler, __MODULE__, %{
         level: :info,
-        config: %{ref: ref, target: target, max_chars: Keyword.get(opts, :max_chars, @max_chars)}
+        config: %{ref: ref, target: target, max_chars: opt(opts, :max_chars, @max_chars)}
       })
 
-    Process.flag(:trap_exit, true)
-    :timer.send_interval(@tick_ms, :refill)
-    :timer.send_interval(Keyword.get(opts, :report_ms, @report_ms), :report)
-    {:ok, %{ref: ref, burst: burst, per_tick: max(1, div(rate * @tick_ms, 1000)), target: target, reported: 0}}
+    :erlang.process_flag(:trap_exit, true)
+    report_ms = opt(opts, :report_ms, @report_ms)
+    :erlang.send_after(@tick_ms, self(), :refill)
+    :erlang.send_after(report_ms, self(), :report)
+    {:ok, %{ref: ref, burst: burst, per_tick: max(1, div(rate * @tick_ms, 1000)), target: target, reported: 0, report_ms: report_ms}}
+  end
+
+  defp opt(opts, key, default) do
+    case :lists.keyfind(key, 1, opts) do
+      {^key, value} -> value
+      false -> default
+    end
   end
 
   # The agent does not start Elixir's Logger (Netsplit.Agent.Log), which would lower OTP's primary
@@ -95,6 +104,7 @@ defmodule Netsplit.Agent.LogForwarder do
     # a lost race with a handler only misplaces a token or two
     now = :atomics.get(state.ref, @tokens)
     :atomics.put(state.ref, @tokens, min(state.burst, max(now, 0) + state.per_tick))
+    :erlang.send_after(@tick_ms, self(), :refill)
     {:noreply, state}
   end
 
@@ -105,6 +115,7 @@ defmodule Netsplit.Agent.LogForwarder do
       publish(state.target, %{"event" => "log_dropped", "count" => dropped - state.reported, "total" => dropped})
     end
 
+    :erlang.send_after(state.report_ms, self(), :report)
     {:noreply, %{state | reported: dropped}}
   end
 
@@ -138,7 +149,7 @@ defmodule Netsplit.Agent.LogForwarder do
   def log(_event, _config), do: :ok
 
   defp publish(target, event) when is_pid(target), do: send(target, {:netsplit_log, event})
-  defp publish(target, event), do: GenServer.cast(target, {:publish, event})
+  defp publish(target, event), do: :gen_server.cast(target, {:publish, event})
 
   @doc false
   def wanted?(level, event) do

@@ -10,21 +10,23 @@ defmodule Netsplit.Agent.Ops do
   # the largest timeout `Process.send_after/3` and `receive ... after` accept (~49.7 days)
   @max_timer_ms 4_294_967_295
 
+  # hello, view and connect_all run before the cluster is ready: OTP calls there (see
+  # Netsplit.Agent.Conn)
   @spec hello() :: map()
   def hello do
     %{
       "node" => node(),
-      "otp_release" => List.to_string(:erlang.system_info(:otp_release)),
+      "otp_release" => :erlang.list_to_binary(:erlang.system_info(:otp_release)),
       "elixir" => System.version(),
-      "pid" => List.to_string(:os.getpid()),
+      "pid" => :erlang.list_to_binary(:os.getpid()),
       "t_us" => Netsplit.Agent.now_us(),
       "horde" => Netsplit.Agent.Horde.available?(),
       "flags" => %{
         "net_ticktime" => :net_kernel.get_net_ticktime(),
         "prevent_overlapping_partitions" =>
-          Application.get_env(:kernel, :prevent_overlapping_partitions, true),
-        "net_setuptime" => Application.get_env(:kernel, :net_setuptime, 7),
-        "connect_all" => Application.get_env(:kernel, :connect_all, true)
+          :application.get_env(:kernel, :prevent_overlapping_partitions, true),
+        "net_setuptime" => :application.get_env(:kernel, :net_setuptime, 7),
+        "connect_all" => :application.get_env(:kernel, :connect_all, true)
       }
     }
   end
@@ -37,7 +39,7 @@ defmodule Netsplit.Agent.Ops do
   end
 
   defp do_run("view", _args) do
-    {:ok, %{"node" => node(), "nodes" => Enum.sort(Node.list()), "t_us" => Netsplit.Agent.now_us()}}
+    {:ok, %{"node" => node(), "nodes" => :lists.sort(:erlang.nodes()), "t_us" => Netsplit.Agent.now_us()}}
   end
 
   defp do_run("connect", args) do
@@ -158,18 +160,19 @@ defmodule Netsplit.Agent.Ops do
   defp do_run("global_probes_stop", _), do: {:ok, Netsplit.Agent.GlobalProbe.stop_all()}
 
   defp do_run("horde_check", _args), do: Netsplit.Agent.Horde.check()
+
   defp do_run("horde_start", args) do
     # Horde's own checks stop at "positive"; a timer value Erlang refuses would crash-loop it
     case Map.get(args, "sync_interval_ms") do
       ms when is_integer(ms) and ms > @max_timer_ms -> {:error, "sync_interval_ms must be at most #{@max_timer_ms}"}
-      _ -> Netsplit.Agent.Horde.start(args)
+      _ -> with_horde(fn -> Netsplit.Agent.Horde.start(args) end)
     end
   end
 
-  defp do_run("horde_spawn", args), do: Netsplit.Agent.Horde.spawn_keys(args)
-  defp do_run("horde_census", _args), do: Netsplit.Agent.Horde.census()
+  defp do_run("horde_spawn", args), do: with_horde(fn -> Netsplit.Agent.Horde.spawn_keys(args) end)
+  defp do_run("horde_census", _args), do: with_horde(fn -> Netsplit.Agent.Horde.census() end)
 
-  # the application under test (Netsplit.Agent.UserApp): each runs in this request's own task
+  # the application under test (Netsplit.Agent.UserApp): each runs in this request's own process
   defp do_run("call", args), do: Netsplit.Agent.UserApp.call(args)
   defp do_run("app_start", args), do: Netsplit.Agent.UserApp.app_start(args)
   defp do_run("pg_app_view", args), do: Netsplit.Agent.UserApp.pg_app_view(args)
@@ -187,6 +190,14 @@ defmodule Netsplit.Agent.Ops do
   end
 
   defp do_run(op, _args), do: {:error, "unknown op #{brief(op)}"}
+
+  # the Horde workload's subtree, and the task supervisor its batches run on, start on demand
+  # (Netsplit.Agent.Application.ensure_child/1)
+  defp with_horde(fun) do
+    with :ok <- Netsplit.Agent.Application.ensure_child(:tasks),
+         :ok <- Netsplit.Agent.Application.ensure_child(:horde),
+         do: fun.()
+  end
 
   defp ok_text(:ok), do: "ok"
 

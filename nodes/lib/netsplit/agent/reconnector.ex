@@ -3,25 +3,26 @@ defmodule Netsplit.Agent.Reconnector do
   # A libcluster-like loop: every interval, dial each known peer that is not connected. Each dial
   # runs in its own process (a dial into a blackholed link blocks for net_setuptime) and a peer
   # with a dial in flight is skipped.
+  # OTP calls only (see Netsplit.Agent.Events): it starts, and dials, before the ready line
   use GenServer
 
-  def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
+  def start_link(opts), do: :gen_server.start_link({:local, __MODULE__}, __MODULE__, opts, [])
 
   @doc "Sets the interval in ms; `nil` turns the loop off."
-  def set_interval(interval_ms), do: GenServer.call(__MODULE__, {:set_interval, interval_ms})
+  def set_interval(interval_ms), do: :gen_server.call(__MODULE__, {:set_interval, interval_ms})
 
   @doc "Dials every known peer that is not connected, once, now."
-  def dial_all, do: GenServer.call(__MODULE__, :dial_all)
+  def dial_all, do: :gen_server.call(__MODULE__, :dial_all)
 
   @impl true
   def init(opts) do
-    state = %{interval_ms: Keyword.get(opts, :interval_ms), pending: %{}, timer: nil}
+    state = %{interval_ms: :proplists.get_value(:interval_ms, opts), pending: %{}, timer: nil}
     {:ok, schedule(state)}
   end
 
   @impl true
   def handle_call({:set_interval, ms}, _from, state) do
-    if state.timer, do: Process.cancel_timer(state.timer)
+    if state.timer, do: :erlang.cancel_timer(state.timer)
     {:reply, :ok, schedule(%{state | interval_ms: ms, timer: nil})}
   end
 
@@ -33,26 +34,30 @@ defmodule Netsplit.Agent.Reconnector do
   end
 
   def handle_info({:DOWN, ref, :process, _pid, _}, state) do
-    pending = for {peer, r} <- state.pending, r != ref, into: %{}, do: {peer, r}
+    pending = :maps.filter(fn _peer, r -> r != ref end, state.pending)
     {:noreply, %{state | pending: pending}}
   end
 
   defp dial(state) do
-    connected = MapSet.new(Node.list())
+    connected = :erlang.nodes()
 
     pending =
-      Enum.reduce(Netsplit.Agent.peers(), state.pending, fn peer, acc ->
-        if MapSet.member?(connected, peer) or Map.has_key?(acc, peer) do
-          acc
-        else
-          {_pid, ref} = spawn_monitor(fn -> :net_kernel.connect_node(peer) end)
-          Map.put(acc, peer, ref)
-        end
-      end)
+      :lists.foldl(
+        fn peer, acc ->
+          if :lists.member(peer, connected) or :maps.is_key(peer, acc) do
+            acc
+          else
+            {_pid, ref} = spawn_monitor(fn -> :net_kernel.connect_node(peer) end)
+            :maps.put(peer, ref, acc)
+          end
+        end,
+        state.pending,
+        Netsplit.Agent.peers()
+      )
 
     %{state | pending: pending}
   end
 
   defp schedule(%{interval_ms: nil} = state), do: %{state | timer: nil}
-  defp schedule(state), do: %{state | timer: Process.send_after(self(), :tick, state.interval_ms)}
+  defp schedule(state), do: %{state | timer: :erlang.send_after(state.interval_ms, self(), :tick)}
 end

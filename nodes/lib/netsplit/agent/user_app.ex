@@ -308,7 +308,10 @@ defmodule Netsplit.Agent.UserApp do
   defp do_app_start(apps, etf, runtime, env, overrides, step) do
     t0 = System.monotonic_time(:microsecond)
 
-    with {:ok, from_etf} <- step.("decoding config_etf", fn -> config_from_etf(etf) end),
+    # the agent itself runs without the :elixir application (Netsplit.Agent.boot/0); reading a runtime config
+    # evaluates Elixir code, which needs it (the user's applications would start it anyway)
+    with {:ok, _} <- step.("starting elixir", fn -> ensure_started(:elixir) end),
+         {:ok, from_etf} <- step.("decoding config_etf", fn -> config_from_etf(etf) end),
          {:ok, from_runtime} <- step.("reading #{runtime}", fn -> config_from_runtime(runtime, env) end),
          {:ok, from_overrides} <- step.("converting overrides", fn -> config_from_overrides(overrides) end),
          config = from_etf |> Config.Reader.merge(from_runtime) |> Config.Reader.merge(from_overrides),

@@ -8,7 +8,8 @@ defmodule Netsplit.Agent.Workloads do
 
   @max_scopes 64
 
-  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: __MODULE__)
+  # started before the ready line: OTP's :gen_server (see Netsplit.Agent.Events)
+  def start_link(_), do: :gen_server.start_link({:local, __MODULE__}, __MODULE__, nil, [])
 
   @doc "Starts `count` member processes on this node and joins them to `group` in `scope`."
   def pg_start(scope, group, count), do: GenServer.call(__MODULE__, {:pg_start, scope, group, count})
