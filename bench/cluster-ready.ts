@@ -7,7 +7,13 @@
  * was ready (nodes, Toxiproxy, the harness), next to what a bare node of the floor used: on a
  * machine with few cores, cluster ready is CPU time divided by cores.
  *
- * In the same run, in turn with the other two, the tool to beat: OTP's own `peer` module starting
+ * In the same run, in turn with the others, the mesh floor (floor.ts `{ mesh: true }`): the same bare
+ * nodes meshed through Toxiproxy's N·(N−1) proxies, no agent. It is the least any harness that
+ * puts every distribution link through Toxiproxy must spend; its own figures
+ * (`cluster_ready.mesh_n<N>`) carry cluster ready against it, i.e. what the agent and the harness
+ * cost on top of the mesh itself.
+ *
+ * In the same run, in turn with the others, the tool to beat: OTP's own `peer` module starting
  * the same N nodes from one controlling node until their full mesh (peer-mesh.ts), without
  * Toxiproxy; its own figures (`cluster_ready.peer_n<N>`) carry the ratio harness / :peer.
  */
@@ -44,19 +50,23 @@ export async function clusterSample(n: number): Promise<ClusterSample> {
 }
 
 export const READY_TARGET = { maxRatio: 1.2, text: "≤ 1.2× floor" };
+export const MESH_TARGET = { maxRatio: 1.2, text: "≤ 1.2× mesh floor" };
+export const MESH_FLOOR_LABEL = "the same N bare nodes (no agent) meshed through Toxiproxy: its N·(N−1) proxies created in one call, each node given its routes on stdin and dialling every peer at once, until every node sees the N−1 others";
 export const FLOOR_LABEL = "the same N bare BEAM nodes (same flags and environment, registered with the run's epmd daemon, no agent) spawned at once, concurrently with the daemon's and toxiproxy-server's own start";
 
 export async function measureClusterReady(sizes: readonly number[], reps: number, log: Log): Promise<Figure[]> {
   const harness = new Map<number, ClusterSample[]>(sizes.map((n) => [n, []]));
   const floors = new Map<number, FloorSample[]>(sizes.map((n) => [n, []]));
+  const meshes = new Map<number, FloorSample[]>(sizes.map((n) => [n, []]));
   const peers = new Map<number, PeerSample[]>(sizes.map((n) => [n, []]));
-  const kinds = ["floor", "harness", "peer"] as const;
+  const kinds = ["floor", "mesh", "harness", "peer"] as const;
   for (let rep = 0; rep < reps; rep++) {
     for (const n of sizes) {
       // rotate which goes first, so a slow moment of the machine hurts all alike
       const order = kinds.map((_, i) => kinds[(i + rep) % kinds.length]!);
       for (const which of order) {
         if (which === "floor") floors.get(n)!.push(await floorSample(n));
+        else if (which === "mesh") meshes.get(n)!.push(await floorSample(n, { mesh: true }));
         else if (which === "harness") harness.get(n)!.push(await clusterSample(n));
         else peers.get(n)!.push(await peerSample(n));
         await sleep(300);
@@ -64,7 +74,8 @@ export async function measureClusterReady(sizes: readonly number[], reps: number
       const h = harness.get(n)!.at(-1)!;
       const f = floors.get(n)!.at(-1)!;
       const p = peers.get(n)!.at(-1)!;
-      log(`cluster ready N=${n} rep ${rep + 1}/${reps}: harness ${Math.round(h.readyMs)} ms, floor ${Math.round(f.totalMs)} ms (nodes ${Math.round(f.nodesMs)}, toxiproxy ${Math.round(f.toxiproxyMs)}), :peer ${Math.round(p.meshMs)} ms (all up ${Math.round(p.startedMs)}, controller boot ${Math.round(p.controllerBootMs)})`);
+      const m = meshes.get(n)!.at(-1)!;
+      log(`cluster ready N=${n} rep ${rep + 1}/${reps}: harness ${Math.round(h.readyMs)} ms, floor ${Math.round(f.totalMs)} ms (nodes ${Math.round(f.nodesMs)}, toxiproxy ${Math.round(f.toxiproxyMs)}), mesh floor ${Math.round(m.totalMs)} ms, :peer ${Math.round(p.meshMs)} ms (all up ${Math.round(p.startedMs)}, controller boot ${Math.round(p.controllerBootMs)})`);
     }
   }
   const ready = sizes.map((n) => {
@@ -87,7 +98,31 @@ export async function measureClusterReady(sizes: readonly number[], reps: number
         floor_cpu_per_node_ms: Math.round(median(f.flatMap((s) => s.nodeCpuMs))),
         toxiproxy_cpu_ms: Math.round(median(h.map((s) => s.toxiproxyCpuMs))),
         harness_cpu_ms: Math.round(median(h.map((s) => s.harnessCpuMs))),
+        mesh_floor_ms: Math.round(median(meshes.get(n)!.map((s) => s.totalMs))),
       },
+    });
+  });
+  const mesh = sizes.map((n) => {
+    const h = harness.get(n)!;
+    const m = meshes.get(n)!;
+    const floorMs = median(floors.get(n)!.map((s) => s.totalMs));
+    const meshMs = median(m.map((s) => s.totalMs));
+    return figure({
+      id: `cluster_ready.mesh_n${n}`,
+      group: "cluster ready",
+      label: `cluster ready against the mesh floor, N = ${n} (mesh floor / floor ${(meshMs / floorMs).toFixed(2)}×)`,
+      unit: "ms",
+      samples: h.map((s) => s.readyMs),
+      floor: { label: MESH_FLOOR_LABEL, samples: m.map((s) => s.totalMs) },
+      target: MESH_TARGET,
+      detail: {
+        floor_ms: Math.round(floorMs),
+        mesh_floor_over_floor: Math.round((meshMs / floorMs) * 100) / 100,
+        mesh_toxiproxy_ms: Math.round(median(m.map((s) => s.toxiproxyMs))),
+        mesh_cpu_per_node_ms: Math.round(median(m.flatMap((s) => s.nodeCpuMs))),
+        cpu_per_node_ms: Math.round(median(h.flatMap((s) => s.nodeCpuMs))),
+      },
+      note: "the harness against the least any harness that routes every distribution link through Toxiproxy must spend: the difference is what the agent and the harness itself cost",
     });
   });
   const peer = sizes.map((n) => {
@@ -112,6 +147,6 @@ export async function measureClusterReady(sizes: readonly number[], reps: number
       note: "OTP's own peer module: one controlling node (its boot excluded) starts the N nodes at once with peer:start_link (distribution through epmd, no Toxiproxy, no agent, the harness nodes' emulator and kernel flags) until every node sees the N−1 others",
     });
   });
-  // each N's :peer row right after its cluster-ready row
-  return sizes.flatMap((_, i) => [ready[i]!, peer[i]!]);
+  // each N's mesh-floor and :peer rows right after its cluster-ready row
+  return sizes.flatMap((_, i) => [ready[i]!, mesh[i]!, peer[i]!]);
 }

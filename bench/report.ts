@@ -67,27 +67,41 @@ function missedExplanation(f: Figure, results: BenchResults): string {
 }
 
 function clusterReadyMiss(f: Figure, results: BenchResults): string {
+  if (f.id.startsWith("cluster_ready.mesh_n")) return meshFloorMiss(f, results);
   const n = Number(f.id.replace("cluster_ready.n", ""));
   const d = f.detail ?? {};
   const phases = get(results, `cluster_phases.n${n}`)?.detail;
   const cpu = Number(d.cpu_per_node_ms);
   const bare = Number(d.floor_cpu_per_node_ms);
+  const mesh = get(results, `cluster_ready.mesh_n${n}`);
   const parts = [
     `Floor ${fmt(f.floor?.median, "ms")}: bare nodes alone ${fmt(Number(d.floor_nodes_only_ms), "ms")}, Toxiproxy alone ${fmt(Number(d.floor_toxiproxy_only_ms), "ms")} (concurrently).`,
   ];
+  if (mesh?.floor) {
+    const over = Number(mesh.detail?.mesh_floor_over_floor);
+    parts.push(
+      `The mesh floor — the same bare nodes, no agent, meshed through Toxiproxy's ${n * (n - 1)} proxies, the least any harness that routes every link through Toxiproxy must do — took ${fmt(mesh.floor.median, "ms")}, ${over.toFixed(2)}× this floor${over > 1.2 ? ": at this N the target is out of reach for any such harness on this machine, whatever its agent costs" : ""}; cluster ready is ${mesh.ratio?.toFixed(2)}× the mesh floor (the next row).`,
+    );
+  }
   if (Number.isFinite(cpu) && Number.isFinite(bare)) {
-    parts.push(`Each harness node had used ${fmt(cpu, "ms")} of CPU when the cluster was ready, a bare node ${fmt(bare, "ms")} at its ready line (${(cpu / bare).toFixed(2)}×); on ${results.machine.cpus} cores that difference alone is about ${fmt(((cpu - bare) * n) / results.machine.cpus, "ms")} of wall time at N = ${n}.`);
+    parts.push(`Each harness node had used ${fmt(cpu, "ms")} of CPU when the cluster was ready, a bare node ${fmt(bare, "ms")} at its ready line and a mesh-floor node ${fmt(Number(mesh?.detail?.mesh_cpu_per_node_ms), "ms")} once meshed; on ${results.machine.cpus} cores the difference to a bare node alone is about ${fmt(((cpu - bare) * n) / results.machine.cpus, "ms")} of wall time at N = ${n}.`);
   }
   if (phases) parts.push(`Breakdown at N = ${n}: ${phaseText(phases)}.`);
-  const b = (k: string) => Number(get(results, `agent_boot.${k}`)?.detail?.over_bare_ms);
-  const alone = Number.isFinite(b("agent")) ? ` (measured alone, one node at a time, the whole agent adds ${fmt(b("agent"), "ms")} of CPU to a bare boot: see "What a node's boot costs")` : "";
   const peer = get(results, `cluster_ready.peer_n${n}`);
   const peerText = peer ? ` (OTP's :peer makes the same N-node mesh without Toxiproxy in ${fmt(peer.median, "ms")}, its nodes using ${fmt(Number(peer.detail?.cpu_per_node_ms), "ms")} of CPU each)` : "";
   parts.push(
-    `Where the difference goes: the agent's boot${alone} — the :elixir application (which preloads Elixir's Kernel and tokenizer) and the agent's supervision tree on Elixir's Supervisor, GenServer and Enum, code JIT-compiled at load; the agent starts neither Elixir's :logger nor :crypto — and, which a bare node never does, each node's N−1 distribution handshakes through Toxiproxy with :global's sync after each${peerText}, Toxiproxy's CPU for proxying them (${fmt(Number(d.toxiproxy_cpu_ms), "ms")}) and the harness's own (${fmt(Number(d.harness_cpu_ms), "ms")}: N spawns, N agent connections, N·(N−1) nodeup events). The harness's own steps after the last node is ready (agent connections, connect_all, the mesh) take tens of ms (see the breakdown).`,
-    "What would close it: the mesh is part of cluster ready and not of its floor, so what is left per node is mostly handshakes, :global and Toxiproxy, which grow with N; the agent's own remainder is the :elixir application (about 10 ms of CPU per node: Elixir's code runs without it, but it sets up stdio for unicode and the compiler's state, which an application's code may expect). Otherwise more cores: the boot is embarrassingly parallel, so the CPU per node, not the harness's structure, sets the ratio.",
+    `Where the difference goes: first the mesh, which a bare node never makes: each node's N−1 distribution handshakes through Toxiproxy with :global's sync after each${peerText}, OTP's distribution loading its string and unicode_util modules (~750 KB) at a node's first connection, and Toxiproxy's CPU for proxying them (${fmt(Number(d.toxiproxy_cpu_ms), "ms")}). Then the agent and the harness: the agent's boot (see "What a node's boot costs": it no longer starts the :elixir application, and what it starts before ready is on OTP's :supervisor and :gen_server, so Elixir's Supervisor, GenServer, Enum, Keyword and Task.Supervisor are not loaded then; the Horde subtree and the task supervisors start on demand), the first control connection (hello loads the op and MessagePack modules and asks whether Horde loads), and the harness's own CPU (${fmt(Number(d.harness_cpu_ms), "ms")}: N spawns, each a fork of the harness process, port reservations, N agent connections, N·(N−1) nodeup events).`,
+    "What would close it: not much on the agent's side (compare the mesh-floor row); the mesh grows with N and is CPU on 2 cores, so more cores: the boot is embarrassingly parallel.",
   );
   return parts.join(" ");
+}
+
+/** Where cluster ready goes past the mesh floor (the agent and the harness). */
+function meshFloorMiss(f: Figure, results: BenchResults): string {
+  const d = f.detail ?? {};
+  const n = Number(f.id.replace("cluster_ready.mesh_n", ""));
+  const ready = get(results, `cluster_ready.n${n}`)?.detail ?? {};
+  return `A harness node had used ${fmt(Number(d.cpu_per_node_ms), "ms")} of CPU when the cluster was ready, a mesh-floor node ${fmt(Number(d.mesh_cpu_per_node_ms), "ms")}; the harness process ${fmt(Number(ready.harness_cpu_ms), "ms")} (spawns, port reservations, agent connections, events). What would close it: the first control connection's code loading (hello) and the harness's port reservation (a lock file per port) are the largest remaining items.`;
 }
 
 /** Where the with-app time goes past its floor, from the figure's measured parts. */
@@ -131,6 +145,11 @@ export function renderReport(results: BenchResults, resultsPath = "bench/results
     "  do, concurrently with that daemon's and `toxiproxy-server`'s own start (until",
     "  `GET /version` answers). The harness figure is `startLocalCluster({ nodes: N })` until it",
     "  resolves: Toxiproxy with its N·(N−1) proxies, every agent connected, the full mesh observed.",
+    "  Next to it, a second floor, the **mesh floor**: the same bare nodes (no agent) meshed through",
+    "  Toxiproxy — its N·(N−1) proxies created in one call, each node given its routes on stdin and",
+    "  dialling every peer at once — until every node sees the N−1 others. It is the least any harness",
+    "  that routes every distribution link through Toxiproxy must spend; cluster ready against it is",
+    "  what netsplit's agent and harness cost on top of the mesh itself.",
     "  Next to it, in the same run, the tool to beat: **OTP :peer** — OTP's own `peer` module starting",
     "  the same N nodes at once from one controlling BEAM node (as LocalCluster and",
     "  ex_unit_clustered_case do; `bench/peer_mesh.erl`), from its first `peer:start_link` (the",
@@ -239,15 +258,16 @@ function details(results: BenchResults, groups: Map<string, Figure[]>): string[]
     out.push(
       "### Cluster ready: the floor's parts, and CPU time", "",
       "CPU time (user + system, from /proc, 10 ms resolution) each process had used when the cluster",
-      "(or the floor) was ready. On a machine with few cores the boot is CPU-bound: cluster ready is",
+      "(or the floor, or the mesh floor) was ready. On a machine with few cores the boot is CPU-bound: cluster ready is",
       "roughly the CPU time of all nodes divided by the cores.", "",
-      "| N | proxies | floor | bare nodes alone | Toxiproxy alone | CPU per harness node | CPU per bare node | Toxiproxy CPU | harness CPU | harness stop |",
-      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| N | proxies | floor | bare nodes alone | Toxiproxy alone | mesh floor | CPU per harness node | CPU per bare node | CPU per mesh-floor node | Toxiproxy CPU | harness CPU | harness stop |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const f of ready) {
       const d = f.detail ?? {};
       const ms = (k: string) => fmt(Number(d[k]), "ms");
-      out.push(`| ${f.id.replace("cluster_ready.n", "")} | ${d.proxies} | ${fmt(f.floor?.median, "ms")} | ${ms("floor_nodes_only_ms")} | ${ms("floor_toxiproxy_only_ms")} | ${ms("cpu_per_node_ms")} | ${ms("floor_cpu_per_node_ms")} | ${ms("toxiproxy_cpu_ms")} | ${ms("harness_cpu_ms")} | ${ms("stop_ms")} |`);
+      const mesh = get(results, f.id.replace("cluster_ready.n", "cluster_ready.mesh_n"))?.detail ?? {};
+      out.push(`| ${f.id.replace("cluster_ready.n", "")} | ${d.proxies} | ${fmt(f.floor?.median, "ms")} | ${ms("floor_nodes_only_ms")} | ${ms("floor_toxiproxy_only_ms")} | ${ms("mesh_floor_ms")} | ${ms("cpu_per_node_ms")} | ${ms("floor_cpu_per_node_ms")} | ${fmt(Number(mesh.mesh_cpu_per_node_ms), "ms")} | ${ms("toxiproxy_cpu_ms")} | ${ms("harness_cpu_ms")} | ${ms("stop_ms")} |`);
     }
     out.push("");
   }
