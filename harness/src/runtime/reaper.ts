@@ -33,25 +33,7 @@ function pidFile(): string {
   return path.join(stateDir(), "pids", `${process.pid}.json`);
 }
 
-let persistScheduled = false;
-
-/**
- * Writes the pid file once the current burst of track calls is over (the next turn of the event
- * loop): a cluster spawns all its nodes in one go, and writing the whole file at each spawn cost
- * a 24-node start ~140 ms of the harness's CPU (each rewrite of a file the kernel must flush). A
- * harness SIGKILLed within that turn leaves its newest processes out of the file; they still end
- * on their own (a node halts when its stdin closes).
- */
 function persist(): void {
-  if (persistScheduled) return;
-  persistScheduled = true;
-  setImmediate(() => {
-    persistScheduled = false;
-    persistNow();
-  });
-}
-
-function persistNow(): void {
   try {
     if (tracked.size === 0) {
       rmSync(pidFile(), { force: true });
@@ -71,9 +53,7 @@ export function track(entry: Tracked): void {
 }
 
 export function untrack(pid: number): void {
-  // at once: a process that ended is out of the file when its stop resolves (a stop is not on
-  // any start's path)
-  if (tracked.delete(pid)) persistNow();
+  if (tracked.delete(pid)) persist();
   removeHandlersIfIdle();
 }
 
@@ -120,7 +100,7 @@ function killAll(): void {
     }
   }
   tracked.clear();
-  persistNow();
+  persist();
 }
 
 let interrupted = false;
