@@ -8,8 +8,9 @@
  * machine with few cores, cluster ready is CPU time divided by cores.
  *
  * In the same run, in turn with the others, the mesh floor (floor.ts `{ mesh: true }`): the same bare
- * nodes meshed through Toxiproxy's N·(N−1) proxies, no agent. It is the least any harness that
- * puts every distribution link through Toxiproxy must spend; its own figures
+ * nodes meshed through Toxiproxy's N·(N−1) proxies, no agent, each node dialling every peer once:
+ * what putting every distribution link through Toxiproxy costs by itself (with the dial strategy
+ * netsplit's agents use; a cleverer one might make the mesh cheaper, untested); its own figures
  * (`cluster_ready.mesh_n<N>`) carry cluster ready against it, i.e. what the agent and the harness
  * cost on top of the mesh itself.
  *
@@ -122,7 +123,7 @@ export async function measureClusterReady(sizes: readonly number[], reps: number
         mesh_cpu_per_node_ms: Math.round(median(m.flatMap((s) => s.nodeCpuMs))),
         cpu_per_node_ms: Math.round(median(h.flatMap((s) => s.nodeCpuMs))),
       },
-      note: "the harness against the least any harness that routes every distribution link through Toxiproxy must spend: the difference is what the agent and the harness itself cost",
+      note: "the harness against the mesh through Toxiproxy with no agent (each node dialling every peer once, as netsplit's agents do): the difference is what the agent and the harness itself cost",
     });
   });
   const peer = sizes.map((n) => {

@@ -9,8 +9,8 @@
  * ~20 ms of CPU a harness node never spends). The sample is the time until every node printed
  * its line AND Toxiproxy answered: nothing netsplit does can make a cluster ready sooner.
  *
- * The mesh floor (`{ mesh: true }`) adds what any tool must do that puts every distribution link
- * through Toxiproxy, and nothing of the agent: Toxiproxy's N·(N−1) proxies are created (one
+ * The mesh floor (`{ mesh: true }`) adds the mesh through Toxiproxy, with the agents' dial strategy
+ * and nothing else of the agent: Toxiproxy's N·(N−1) proxies are created (one
  * populate call, as runtime/local.ts), each node gets its routes on stdin once they exist (as a
  * harness node does) and dials every peer through its proxy at once, and the node's line comes
  * when it sees the N−1 others (`:global` meshes on its own, as on any node). Its nodes still run

@@ -80,7 +80,7 @@ function clusterReadyMiss(f: Figure, results: BenchResults): string {
   if (mesh?.floor) {
     const over = Number(mesh.detail?.mesh_floor_over_floor);
     parts.push(
-      `The mesh floor — the same bare nodes, no agent, meshed through Toxiproxy's ${n * (n - 1)} proxies, the least any harness that routes every link through Toxiproxy must do — took ${fmt(mesh.floor.median, "ms")}, ${over.toFixed(2)}× this floor${over > 1.2 ? ": at this N the target is out of reach for any such harness on this machine, whatever its agent costs" : ""}; cluster ready is ${mesh.ratio?.toFixed(2)}× the mesh floor (the next row).`,
+      `The mesh floor — the same bare nodes, no agent, meshed through Toxiproxy's ${n * (n - 1)} proxies, each dialling every peer once as netsplit's agents do — took ${fmt(mesh.floor.median, "ms")}, ${over.toFixed(2)}× this floor${over > 1.2 ? ": at this N the target is out of reach for a harness that meshes this way on this machine, whatever its agent costs" : ""}; cluster ready is ${mesh.ratio?.toFixed(2)}× the mesh floor (the next row).`,
     );
   }
   if (Number.isFinite(cpu) && Number.isFinite(bare)) {
@@ -147,9 +147,9 @@ export function renderReport(results: BenchResults, resultsPath = "bench/results
     "  resolves: Toxiproxy with its N·(N−1) proxies, every agent connected, the full mesh observed.",
     "  Next to it, a second floor, the **mesh floor**: the same bare nodes (no agent) meshed through",
     "  Toxiproxy — its N·(N−1) proxies created in one call, each node given its routes on stdin and",
-    "  dialling every peer at once — until every node sees the N−1 others. It is the least any harness",
-    "  that routes every distribution link through Toxiproxy must spend; cluster ready against it is",
-    "  what netsplit's agent and harness cost on top of the mesh itself.",
+    "  dialling every peer at once, as netsplit's agents do — until every node sees the N−1 others: what",
+    "  routing every distribution link through Toxiproxy costs by itself, with that dial strategy.",
+    "  Cluster ready against it is what netsplit's agent and harness cost on top of the mesh itself.",
     "  Next to it, in the same run, the tool to beat: **OTP :peer** — OTP's own `peer` module starting",
     "  the same N nodes at once from one controlling BEAM node (as LocalCluster and",
     "  ex_unit_clustered_case do; `bench/peer_mesh.erl`), from its first `peer:start_link` (the",
