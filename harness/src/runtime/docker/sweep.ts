@@ -41,10 +41,41 @@ async function removeContainers(docker: Dockerode, items: Listed[]): Promise<str
   return items.map((c) => c.name);
 }
 
+/** The engine refused to remove a network that a container is still attached to. */
+function hasActiveEndpoints(err: unknown): boolean {
+  return (err as { statusCode?: number }).statusCode === 403 && /active endpoints/.test(String((err as Error).message));
+}
+
+/** How long a network's removal waits for its containers' endpoints to go. */
+const ACTIVE_ENDPOINTS_WAIT_MS = 10_000;
+
+/**
+ * Removes a network of ours. A container whose removal is still in progress (another remover's
+ * "already in progress" counts as gone above) holds its endpoint for a moment, and the engine then
+ * answers 403 "has active endpoints" (seen once in a CI run): the containers still attached, which
+ * are the run's own (nothing else joins its network), are removed again and the network's
+ * removal retried, for at most ACTIVE_ENDPOINTS_WAIT_MS.
+ */
+async function removeNetwork(docker: Dockerode, id: string): Promise<void> {
+  const deadline = Date.now() + ACTIVE_ENDPOINTS_WAIT_MS;
+  for (;;) {
+    try {
+      await docker.getNetwork(id).remove();
+      return;
+    } catch (err) {
+      if (isGone(err)) return;
+      if (!hasActiveEndpoints(err) || Date.now() > deadline) throw err;
+    }
+    const attached = Object.keys(((await docker.getNetwork(id).inspect().catch(() => ({}))) as { Containers?: Record<string, unknown> }).Containers ?? {});
+    await Promise.all(attached.map((c) => docker.getContainer(c).remove({ force: true, v: true }).catch((err: unknown) => {
+      if (!isGone(err)) throw err;
+    })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function removeNetworks(docker: Dockerode, items: Listed[]): Promise<string[]> {
-  await Promise.all(items.map((n) => docker.getNetwork(n.id).remove().catch((err: unknown) => {
-    if (!isGone(err)) throw err;
-  })));
+  await Promise.all(items.map((n) => removeNetwork(docker, n.id)));
   return items.map((n) => n.name);
 }
 
