@@ -27,7 +27,7 @@ import { ContainerLog } from "./container-log.js";
 import { dockerClient } from "./engine.js";
 import { ensureImages, type ImageSet } from "./images.js";
 import { runLabels } from "./labels.js";
-import { removeRun, sweepDockerLeftovers } from "./sweep.js";
+import { removeRun, stuckNetworksText, sweepDockerLeftovers } from "./sweep.js";
 
 /** Where a node container finds the run's cookie (a read-only bind mount of one file; a copy on a remote engine). */
 export const COOKIE_TARGET = "/netsplit-cookie";
@@ -89,7 +89,10 @@ export class DockerBackend implements ClusterBackend {
     // cluster while the reaper cleans up): one removal, which both await
     let removal: Promise<void> | undefined;
     const cookie = writeCookieFile(setup.cookie);
-    const removeOnce = () => (removal ??= removeRun(docker, setup.runId).then(() => undefined).finally(cookie.remove));
+    const removeOnce = () =>
+      (removal ??= removeRun(docker, setup.runId)
+        .then(({ stuck }) => void (stuck.length > 0 && process.stderr.write(`netsplit: ${stuckNetworksText(stuck)}\n`)))
+        .finally(cookie.remove));
     const unregister = onInterruptCleanup(async () => void (await removeOnce()), `the containers and network of ${setup.runId}`);
     let backend: DockerBackend | undefined;
     try {
@@ -219,6 +222,7 @@ export async function startDockerCluster(options: AnyClusterOptions): Promise<St
   if (swept.containers.length + swept.networks.length > 0) {
     progress(`docker: removed what earlier runs left behind: ${[...swept.containers, ...swept.networks].join(", ")}`);
   }
+  if (swept.stuck.length > 0) progress(`docker: ${stuckNetworksText(swept.stuck)}`);
   const { set } = await ensureImages({ progress });
   progress(`docker: engine ${engine.serverVersion} (${engine.storageDriver}) at ${engine.endpoint}; images ${set.node}, ${set.toxiproxy}`);
   const bootStart = now();

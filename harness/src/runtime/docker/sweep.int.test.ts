@@ -30,6 +30,7 @@ describe.skipIf(unavailable !== null)("removeRun on a real engine", () => {
       await expect(network.remove()).rejects.toThrow(/active endpoints/);
       const removed = await removeRun(docker, runId);
       expect(removed.networks).toEqual([runId]);
+      expect(removed.stuck).toEqual([]);
       expect((await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL.run}=${runId}`] }) })).length).toBe(0);
       await expect(container.inspect()).rejects.toThrow(/no such container/i);
     } finally {

@@ -11,6 +11,8 @@ import type { Dockerode } from "./engine.js";
 export interface Removed {
   containers: string[];
   networks: string[];
+  /** Networks the engine would not remove although no container is attached (stuckNetworksText). */
+  stuck: string[];
 }
 
 interface Listed {
@@ -46,27 +48,32 @@ function hasActiveEndpoints(err: unknown): boolean {
   return (err as { statusCode?: number }).statusCode === 403 && /active endpoints/.test(String((err as Error).message));
 }
 
-/** How long a network's removal waits for its containers' endpoints to go. */
-const ACTIVE_ENDPOINTS_WAIT_MS = 10_000;
+/** A run's own stop waits this long for its containers' endpoints to go. */
+const ACTIVE_ENDPOINTS_WAIT_MS = 3_000;
+/** However it goes, a network's removal gives up (and fails) after this. */
+const NETWORK_REMOVAL_LIMIT_MS = 20_000;
 
 /**
  * Removes a network of ours. A container whose removal is still in progress (another remover's
- * "already in progress" counts as gone above) holds its endpoint for a moment, and the engine then
- * answers 403 "has active endpoints" (seen once in a CI run): the containers still attached, which
- * are the run's own (nothing else joins its network), are removed again and the network's
- * removal retried, for at most ACTIVE_ENDPOINTS_WAIT_MS.
+ * "already in progress" counts as gone above) holds its endpoint for a moment, and the engine
+ * answers 403 "has active endpoints": the containers still attached, which are the run's own
+ * (nothing else joins its network), are removed again and the removal retried. An engine can also
+ * leak an endpoint (seen once with Docker 20.10 in a CI run: 403 with no container attached, until
+ * the engine restarted): after `waitMs` such a network is "stuck", kept and reported, not an error.
  */
-async function removeNetwork(docker: Dockerode, id: string): Promise<void> {
-  const deadline = Date.now() + ACTIVE_ENDPOINTS_WAIT_MS;
+async function removeNetwork(docker: Dockerode, id: string, waitMs: number): Promise<"removed" | "stuck"> {
+  const start = Date.now();
   for (;;) {
     try {
       await docker.getNetwork(id).remove();
-      return;
+      return "removed";
     } catch (err) {
-      if (isGone(err)) return;
-      if (!hasActiveEndpoints(err) || Date.now() > deadline) throw err;
+      if (isGone(err)) return "removed";
+      if (!hasActiveEndpoints(err) || Date.now() - start > NETWORK_REMOVAL_LIMIT_MS) throw err;
     }
-    const attached = Object.keys(((await docker.getNetwork(id).inspect().catch(() => ({}))) as { Containers?: Record<string, unknown> }).Containers ?? {});
+    const info = (await docker.getNetwork(id).inspect().catch(() => ({}))) as { Containers?: Record<string, unknown> };
+    const attached = Object.keys(info.Containers ?? {});
+    if (attached.length === 0 && Date.now() - start >= waitMs) return "stuck";
     await Promise.all(attached.map((c) => docker.getContainer(c).remove({ force: true, v: true }).catch((err: unknown) => {
       if (!isGone(err)) throw err;
     })));
@@ -74,17 +81,25 @@ async function removeNetwork(docker: Dockerode, id: string): Promise<void> {
   }
 }
 
-async function removeNetworks(docker: Dockerode, items: Listed[]): Promise<string[]> {
-  await Promise.all(items.map((n) => removeNetwork(docker, n.id)));
-  return items.map((n) => n.name);
+async function removeNetworks(docker: Dockerode, items: Listed[], waitMs: number): Promise<{ networks: string[]; stuck: string[] }> {
+  const outcomes = await Promise.all(items.map(async (n) => ({ name: n.name, outcome: await removeNetwork(docker, n.id, waitMs) })));
+  return {
+    networks: outcomes.filter((o) => o.outcome === "removed").map((o) => o.name),
+    stuck: outcomes.filter((o) => o.outcome === "stuck").map((o) => o.name),
+  };
+}
+
+/** What to say about networks the engine kept with a leaked endpoint. */
+export function stuckNetworksText(stuck: readonly string[]): string {
+  return `the Docker engine keeps network${stuck.length > 1 ? "s" : ""} ${stuck.join(", ")} with an endpoint it leaked (no container is attached): restarting the engine frees ${stuck.length > 1 ? "them" : "it"}, and the next run's sweep removes ${stuck.length > 1 ? "them" : "it"} then`;
 }
 
 /** Removes every container, then every network, labelled with this run id. */
 export async function removeRun(docker: Dockerode, runId: string): Promise<Removed> {
   const selector = `${LABEL.run}=${runId}`;
   const containers = await removeContainers(docker, await listContainers(docker, selector));
-  const networks = await removeNetworks(docker, await listNetworks(docker, selector));
-  return { containers, networks };
+  const { networks, stuck } = await removeNetworks(docker, await listNetworks(docker, selector), ACTIVE_ENDPOINTS_WAIT_MS);
+  return { containers, networks, stuck };
 }
 
 /** Build-step containers older than this are no build's any more (a step takes seconds). */
@@ -108,7 +123,8 @@ export async function sweepDockerLeftovers(docker: Dockerode): Promise<Removed &
   const [containers, networks, buildSteps] = await Promise.all([listContainers(docker, selector), listNetworks(docker, selector), staleBuildSteps(docker)]);
   const orphan = (x: Listed) => x.labels[LABEL.run] !== undefined && ownerState(x.labels[LABEL.owner]) === "dead";
   const removedContainers = await removeContainers(docker, [...containers.filter(orphan), ...buildSteps]);
-  const removedNetworks = await removeNetworks(docker, networks.filter(orphan));
+  // a dead harness's network: nothing of ours is being removed there any more, so no wait
+  const { networks: removedNetworks, stuck } = await removeNetworks(docker, networks.filter(orphan), 0);
   const kept = containers.length + buildSteps.length - removedContainers.length + networks.length - removedNetworks.length;
-  return { containers: removedContainers, networks: removedNetworks, kept };
+  return { containers: removedContainers, networks: removedNetworks, stuck, kept };
 }
