@@ -74,9 +74,7 @@ async function removeNetwork(docker: Dockerode, id: string, waitMs: number): Pro
     const info = (await docker.getNetwork(id).inspect().catch(() => ({}))) as { Containers?: Record<string, unknown> };
     const attached = Object.keys(info.Containers ?? {});
     if (attached.length === 0 && Date.now() - start >= waitMs) return "stuck";
-    await Promise.all(attached.map((c) => docker.getContainer(c).remove({ force: true, v: true }).catch((err: unknown) => {
-      if (!isGone(err)) throw err;
-    })));
+    await removeContainers(docker, attached.map((c) => ({ id: c, name: c, labels: {} })));
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
