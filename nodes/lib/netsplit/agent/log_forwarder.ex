@@ -27,7 +27,7 @@ defmodule Netsplit.Agent.LogForwarder do
   @forwarded 3
 
   # started before the ready line: OTP calls only (see Netsplit.Agent.Events)
-  def start_link(opts \\ []), do: :gen_server.start_link({:local, opt(opts, :name, __MODULE__)}, __MODULE__, opts, [])
+  def start_link(opts \\ []), do: :gen_server.start_link({:local, :proplists.get_value(:name, opts, __MODULE__)}, __MODULE__, opts, [])
 
   @doc "The handler id installed in `:logger`."
   def handler_id, do: @handler
@@ -37,34 +37,28 @@ defmodule Netsplit.Agent.LogForwarder do
 
   @impl true
   def init(opts) do
-    burst = opt(opts, :burst, @burst)
-    rate = opt(opts, :rate, @rate)
+    burst = :proplists.get_value(:burst, opts, @burst)
+    rate = :proplists.get_value(:rate, opts, @rate)
     ref = :atomics.new(3, signed: true)
     :atomics.put(ref, @tokens, burst)
     # where events go: Netsplit.Agent.Events by default (a test passes its own pid)
-    target = opt(opts, :target, Netsplit.Agent.Events)
+    target = :proplists.get_value(:target, opts, Netsplit.Agent.Events)
     _ = :logger.remove_handler(@handler)
     allow_info_events()
 
     :ok =
       :logger.add_handler(@handler, __MODULE__, %{
         level: :info,
-        config: %{ref: ref, target: target, max_chars: opt(opts, :max_chars, @max_chars)}
+        config: %{ref: ref, target: target, max_chars: :proplists.get_value(:max_chars, opts, @max_chars)}
       })
 
     :erlang.process_flag(:trap_exit, true)
-    report_ms = opt(opts, :report_ms, @report_ms)
+    report_ms = :proplists.get_value(:report_ms, opts, @report_ms)
     :erlang.send_after(@tick_ms, self(), :refill)
     :erlang.send_after(report_ms, self(), :report)
     {:ok, %{ref: ref, burst: burst, per_tick: max(1, div(rate * @tick_ms, 1000)), target: target, reported: 0, report_ms: report_ms}}
   end
 
-  defp opt(opts, key, default) do
-    case :lists.keyfind(key, 1, opts) do
-      {^key, value} -> value
-      false -> default
-    end
-  end
 
   # The agent does not start Elixir's Logger (Netsplit.Agent.Log), which would lower OTP's primary
   # level to Logger's (debug): at OTP's default (notice) the info events forwarded here would be
